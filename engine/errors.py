@@ -1,0 +1,77 @@
+"""One exception hierarchy for everything the engine reports to its users.
+
+Every error that a user can cause carries one or more :class:`Problem` values, each with a
+:class:`SourceSpan` (file, 1-based line and column) where one is known, so that the CLI and the
+library print the same ``file:line:col: message`` lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """A position in an input file: 1-based line and column."""
+
+    source: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.column or 1}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located where possible."""
+
+    message: str
+    span: SourceSpan | None = None
+
+    def __str__(self) -> str:
+        return f"{self.span}: {self.message}" if self.span else self.message
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""`` when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class EngineError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    def __init__(self, problems: Sequence[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InputError(EngineError, ValueError):
+    """A file could not be read or parsed (I/O, malformed YAML or JSON, size, tags)."""
+
+
+class CaseFileError(EngineError, ValueError):
+    """A case record is invalid."""
+
+
+class RuleFileError(EngineError, ValueError):
+    """A reading file is invalid or does not compile."""
+
+
+class EvaluationError(EngineError, RuntimeError):
+    """Evaluation failed: a conflict between undefeated rules, or the firing cap was hit."""
+
+
+class BackendError(EngineError, RuntimeError):
+    """The durable_rules backend misbehaved or is unavailable."""
+
+
+class UsageError(EngineError, ValueError):
+    """A caller asked for something that does not exist (an unknown reading id, for example)."""
