@@ -1,0 +1,59 @@
+"""The catalogue of facts that rules may test: each fact's path, kind and allowed values.
+
+This is the typed schema the compiler checks rule files against and the normaliser fills from a
+case record. Keeping it in one table means a fact cannot be tested that the case cannot supply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FactKind = Literal["party", "enum", "bool", "time", "charges"]
+
+AFFILIATIONS = (
+    "armed_forces", "local_defence_forces", "volunteer", "foreign_fighter", "civilian",
+)
+CIRCUMSTANCES = (
+    "combat", "surrender", "observation_post", "border_crossing", "engineering_works",
+    "at_home", "checkpoint",
+)
+STAGES = ("none", "pending", "convicted", "acquitted")
+CHARGES = (
+    "terrorism", "illegal_border_crossing", "illegal_arms", "illegal_armed_group", "mercenarism",
+    "espionage", "murder", "torture", "war_crime", "other",
+)
+CONFLICT_SIDES = ("AM", "AZ")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One testable fact: its dotted path, its kind and (for enums and charges) its values."""
+
+    path: str
+    kind: FactKind
+    values: tuple[str, ...] = ()
+    doc: str = ""
+
+
+FACTS: dict[str, FactSpec] = {
+    spec.path: spec
+    for spec in (
+        FactSpec("detaining_party", "party", doc="the state holding the person"),
+        FactSpec("detainee.nationality", "party", doc="the detainee's nationality"),
+        FactSpec("detainee.side", "party", CONFLICT_SIDES,
+                 doc="the party the detainee served or is associated with"),
+        FactSpec("detainee.adverse", "bool",
+                 doc="the detainee's side is known and is not the detaining party"),
+        FactSpec("detainee.affiliation", "enum", AFFILIATIONS),
+        FactSpec("capture.time", "time"),
+        FactSpec("capture.circumstances", "enum", CIRCUMSTANCES),
+        FactSpec("entry.time", "time",
+                 doc="when the person or unit entered the area where captured"),
+        FactSpec("proceedings.stage", "enum", STAGES),
+        FactSpec("proceedings.charges", "charges", CHARGES),
+    )
+}
+
+#: The value a rule writes for "the party that holds this reading".
+HOLDER = "$holder"

@@ -1,0 +1,81 @@
+"""The typed, immutable results of an evaluation, as returned to callers and serialised to JSON.
+
+Field names here are the public JSON contract (see the README): change them only with the README.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+StatusAnswer = Literal[
+    "prisoner_of_war", "civilian_detainee", "criminal_detainee", "unprivileged_combatant",
+    "not_prisoner_of_war", "not_addressed", "indeterminate",
+]
+Point8Answer = Literal["covered", "not_covered", "not_addressed", "indeterminate"]
+ReleaseAnswer = Literal[
+    "without_delay", "after_proceedings", "discretionary", "not_addressed", "indeterminate",
+]
+EngineName = Literal["durable", "reference"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cite(_Model):
+    """A citation resolved to its source's title, date and URL."""
+
+    source: str
+    title: str
+    date: str | None
+    url: str | None
+    pin: str
+    reliability: str
+    note: str | None = None
+
+
+class TraceStep(_Model):
+    """One rule that fired, in firing order, with what it read and what it concluded."""
+
+    rule: str
+    says: str
+    cites: list[Cite]
+    facts: dict[str, str]
+    concludes: dict[str, str]
+    flags: list[str] = []
+    derives: list[str] = []
+    defeated_by: list[str] = []
+
+
+class Decision(_Model):
+    """How one question was answered: by which rules, or which facts left it open."""
+
+    answer: str
+    by: list[str] = []
+    unknown: list[str] = []
+
+
+class Outcome(_Model):
+    """One reading's answers for one case."""
+
+    reading: str
+    engine: EngineName
+    status: StatusAnswer
+    point8: Point8Answer
+    release: ReleaseAnswer
+    flags: list[str]
+    unknown: list[str]
+    trace: list[TraceStep]
+    overridden: list[str] = []
+    decisions: dict[str, Decision] = {}
+
+
+class CaseResult(_Model):
+    """All requested readings' outcomes for one case."""
+
+    case_id: str
+    title: str | None = None
+    source: str
+    readings: dict[str, Outcome]
