@@ -8,6 +8,7 @@ fact of one case can reach another and memory stays flat over long batches.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from typing import Any
@@ -16,13 +17,16 @@ from engine.durable_json import START_RULE, DurableProgram, case_fact, derived_f
 from engine.errors import BackendError, EvaluationError
 from engine.facts import Facts
 
-try:
-    import durable_rules_engine as _dre
 
-    IMPORT_ERROR: str | None = None
-except ImportError as exc:  # pragma: no cover - depends on the interpreter
-    _dre = None
-    IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+def _load() -> tuple[Any, str | None]:
+    # Imported on first use, so that `import engine` stays light and works where the extension
+    # cannot be imported (Python 3.13 with durable_rules 2.0.28): the reference evaluator serves.
+    try:
+        import durable_rules_engine
+    except ImportError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    return durable_rules_engine, None
+
 
 #: Firings allowed in one evaluation before it is abandoned as a rule loop.
 MAX_FIRINGS = 10_000
@@ -32,9 +36,19 @@ _rulesets: dict[str, tuple[int, threading.Lock]] = {}
 _name_hashes: dict[int, str] = {}
 
 
+@functools.cache
+def _engine() -> tuple[Any, str | None]:
+    return _load()
+
+
 def available() -> bool:
     """Whether durable_rules could be imported on this interpreter."""
-    return _dre is not None
+    return _engine()[0] is not None
+
+
+def import_error() -> str | None:
+    """Why durable_rules could not be imported, or None."""
+    return _engine()[1]
 
 
 def _ruleset(program: DurableProgram) -> tuple[int, threading.Lock]:
@@ -46,7 +60,7 @@ def _ruleset(program: DurableProgram) -> tuple[int, threading.Lock]:
             # durable_rules knows rulesets by a 32-bit hash of the name: never share one.
             raise BackendError(f"ruleset names '{_name_hashes[h]}' and '{program.name}' collide")
         try:
-            handle = _dre.create_ruleset(program.name, program.ruleset_json)
+            handle = _engine()[0].create_ruleset(program.name, program.ruleset_json)
         except Exception as exc:
             raise BackendError(f"durable_rules rejected reading '{program.reading}': {exc}") from exc
         _name_hashes[h] = program.name
@@ -61,15 +75,16 @@ def fire_durable(program: DurableProgram, facts: Facts) -> list[str]:
         BackendError: durable_rules is unavailable or failed.
         EvaluationError: the firing cap was exceeded.
     """
-    if _dre is None:
-        raise BackendError(f"durable_rules is not available: {IMPORT_ERROR}")
+    dre, error = _engine()
+    if dre is None:
+        raise BackendError(f"durable_rules is not available: {error}")
     handle, lock = _ruleset(program)
     fired: list[str] = []
     derived: set[str] = set()
     with lock:
         try:
-            _, state = _dre.assert_fact(handle, case_fact(facts, _SID))
-            started: Any = _dre.start_action_for_state(handle, state)
+            _, state = dre.assert_fact(handle, case_fact(facts, _SID))
+            started: Any = dre.start_action_for_state(handle, state)
             frames = started[1] if started else None
             while frames:
                 ((rule_id, _frame),) = json.loads(frames).items()
@@ -79,29 +94,30 @@ def fire_durable(program: DurableProgram, facts: Facts) -> list[str]:
                         raise EvaluationError(
                             f"reading '{program.reading}': more than {MAX_FIRINGS} firings")
                     for name in program.derives[rule_id]:
-                        code, _ = _dre.assert_fact(handle, derived_fact(name, _SID))
+                        code, _ = dre.assert_fact(handle, derived_fact(name, _SID))
                         # 2 means "already seen": fine for a name derived before, but a new name
                         # reported as seen is a 32-bit id collision inside durable_rules.
                         if code == 2 and name not in derived:
                             raise BackendError(f"durable_rules dropped derived fact '{name}'")
                         derived.add(name)
-                frames = _dre.complete_and_start_action(handle, state)
+                frames = dre.complete_and_start_action(handle, state)
         except (BackendError, EvaluationError):
             raise
         except Exception as exc:
             raise BackendError(f"durable_rules failed on reading '{program.reading}': "
                                f"{exc}") from exc
         finally:
-            _dre.delete_state(handle, _SID)
+            dre.delete_state(handle, _SID)
     return fired
 
 
 def live_session(program: DurableProgram) -> bool:
     """Whether the reading's session still exists (it must not, between evaluations)."""
-    if _dre is None or program.name not in _rulesets:
+    dre = _engine()[0]
+    if dre is None or program.name not in _rulesets:
         return False
     try:
-        _dre.get_state(_rulesets[program.name][0], _SID)
+        dre.get_state(_rulesets[program.name][0], _SID)
     except Exception:
         return False
     return True

@@ -155,7 +155,8 @@ class _RuleCompiler:
             allowed = _OPS_BY_KIND[spec.kind]
             if op not in allowed:
                 ops = ", ".join(allowed) if allowed else "none (write the value itself)"
-                self.fail(f"{spec.path}: operator '{op}' does not apply to a {spec.kind} fact "
+                article = "an" if spec.kind == "enum" else "a"
+                self.fail(f"{spec.path}: operator '{op}' does not apply to {article} {spec.kind} fact "
                           f"(allowed: {ops}){suggest(op, allowed)}", (*loc, op), key=True)
                 return None
             if op in {"before", "after"}:

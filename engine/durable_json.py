@@ -37,11 +37,15 @@ _RESERVED = ("t", "id", "sid", "name", "$s")
 
 
 def fnv1_32(text: str) -> int:
-    """FNV-1 32-bit hash, as durable_rules uses to identify names."""
+    """The 32-bit name hash of durable_rules (``fnv1Hash32`` in its ``state.c``).
+
+    Despite its name it xors before multiplying (the FNV-1a order), over C ``char`` values, which
+    are signed on the platforms we build for; both details matter for matching its collisions.
+    """
     value = 0x811C9DC5
     for byte in text.encode("utf-8"):
+        value ^= (byte - 256 if byte > 127 else byte) & 0xFFFFFFFF
         value = (value * 0x01000193) & 0xFFFFFFFF
-        value ^= byte
     return value
 
 

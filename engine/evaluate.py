@@ -26,7 +26,7 @@ def engine_to_use(requested: EngineChoice = "durable") -> EngineName:
 
 def durable_unavailable_reason() -> str | None:
     """Why durable_rules cannot run here (None when it can)."""
-    return _durable.IMPORT_ERROR
+    return _durable.import_error()
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,

@@ -1,0 +1,257 @@
+"""The ``legal-status`` command line: a thin layer over the library.
+
+Exit codes: 0 all good; 1 expectation mismatches (``test``); 2 invalid input or usage;
+3 an internal error (a bug: please report it). No Python traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal, ParamSpec, TypeVar
+
+import click
+
+from engine import render
+from engine.case import case_json_schema
+from engine.caseload import CaseBatch, load_cases
+from engine.casecheck import check, unknown_expectations
+from engine.errors import EngineError, EvaluationError, Problem
+from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
+from engine.outcome import CaseResult
+from engine.readings import COMMON, ReadingSet, load_readings
+from engine.report import ErrorInfo, ReadingInfo, Report
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Format = Literal["table", "json", "jsonl", "markdown"]
+
+
+def _guard(fn: Callable[P, R]) -> Callable[P, R]:
+    """Map engine errors to exit 2 and anything unexpected to exit 3, without a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except EngineError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in legal-status; please report it with the input.", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+def _engine_note(engine: EngineChoice) -> None:
+    if engine == "durable" and engine_to_use(engine) == "reference":
+        click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
+                   " the reference evaluator ran instead.", err=True)
+
+
+_rules_opt = click.option("--rules", "rules_dir", type=click.Path(file_okay=False),
+                          help="Folder of readings to use instead of the bundled ones.")
+_reading_opt = click.option("--reading", "-r", "reading_ids", multiple=True, metavar="ID",
+                            help="Restrict to this reading (repeatable).")
+_engine_opt = click.option("--engine", type=click.Choice(["durable", "reference"]),
+                           default="durable", show_default=True,
+                           help="durable_rules (Rete) or the pure-Python reference evaluator.")
+
+
+def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str],
+                    engine: EngineChoice) -> tuple[list[CaseResult], list[Problem]]:
+    results: list[CaseResult] = []
+    problems = list(batch.errors)
+    known = list(rs.readings)
+    for loaded in batch.cases:
+        problems += unknown_expectations(loaded.record, known, loaded.span)
+        try:
+            results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
+                                         engine=engine, source=loaded.source))
+        except EvaluationError as exc:
+            problems += exc.problems
+    return results, problems
+
+
+@click.group()
+@click.version_option(package_name="legal-status")
+def main() -> None:
+    """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_reading_opt
+@_rules_opt
+@_engine_opt
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
+              default="table", show_default=True)
+@_guard
+def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
+             engine: EngineChoice, fmt: Format) -> None:
+    """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
+    rs = load_readings(rules_dir)
+    selected = rs.select(reading_ids)
+    results, problems = _evaluate_batch(load_cases(paths), rs, reading_ids, engine)
+    report = Report(engine=engine_to_use(engine),
+                    readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
+                              for r in selected],
+                    results=results, errors=[ErrorInfo.of(p) for p in problems])
+    renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
+                 "markdown": render.markdown}
+    click.echo(renderers[fmt](report), nl=False)
+    _engine_note(engine)
+    if problems:
+        if fmt in {"json", "jsonl"}:
+            click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("case_path")
+@click.option("--case", "case_id", metavar="ID", help="Which case, if the file holds several.")
+@_reading_opt
+@_rules_opt
+@_engine_opt
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@_guard
+def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
+            rules_dir: str | None, engine: EngineChoice, fmt: str) -> None:
+    """Explain, reading by reading, why the case in CASE_PATH gets its answers."""
+    rs = load_readings(rules_dir)
+    rs.select(reading_ids)
+    batch = load_cases([case_path])
+    if batch.errors:
+        raise EngineError(list(batch.errors))
+    chosen = [c for c in batch.cases if case_id is None or c.record.id == case_id]
+    if not chosen:
+        ids = ", ".join(c.record.id for c in batch.cases) or "none"
+        raise EngineError(f"no case '{case_id}' in {case_path} (cases: {ids})")
+    for loaded in chosen:
+        result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
+                               source=loaded.source)
+        click.echo(result.model_dump_json(indent=2) if fmt == "json"
+                   else render.explain(result, rs.readings))
+    _engine_note(engine)
+
+
+@main.command()
+@_rules_opt
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@_guard
+def readings(rules_dir: str | None, fmt: str) -> None:
+    """List the readings: who holds each, a summary, and the sources it cites."""
+    rs = load_readings(rules_dir)
+    if fmt == "json":
+        data: list[dict[str, Any]] = [
+            {"id": r.id, "title": r.title, "held_by": r.held_by, "party": r.party,
+             "summary": r.summary.strip(), "rules": len(r.rules),
+             "sources": [{"id": s.id, "title": s.title, "date": s.date, "url": s.url,
+                          "reliability": s.reliability, "note": s.note}
+                         for s in r.sources.values()
+                         if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
+            for r in rs.readings.values()]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.readings_list(rs.readings), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_rules_opt
+@_guard
+def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
+    """Check case files and rule folders in PATHS; report every problem."""
+    problems: list[Problem] = []
+    case_paths: list[str] = []
+    rule_dirs: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        folder = path if path.is_dir() else path.parent
+        if p != "-" and (folder / COMMON).is_file():
+            if folder not in rule_dirs:
+                rule_dirs.append(folder)
+        else:
+            case_paths.append(p)
+    checked: list[str] = []
+    for folder in rule_dirs:
+        try:
+            rs = load_readings(folder)
+            checked.append(f"{len(rs.readings)} reading(s) in {folder}")
+        except EngineError as exc:
+            problems += exc.problems
+    if case_paths:
+        batch = load_cases(case_paths)
+        problems += batch.errors
+        rs = load_readings(rules_dir)
+        for loaded in batch.cases:
+            problems += unknown_expectations(loaded.record, list(rs.readings), loaded.span)
+        checked.append(f"{len(batch.cases)} valid case(s)")
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(("checked " if not problems else "") + "; ".join(checked)
+               + (f"; {len(problems)} problem(s)" if problems else ": no problems"))
+    if problems:
+        sys.exit(2)
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1)
+@_rules_opt
+@_engine_opt
+@_guard
+def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice) -> None:
+    """Check the expect blocks of the case files in PATHS (default: ./cases)."""
+    if not paths:
+        if not Path("cases").is_dir():
+            raise EngineError("no PATHS given and no ./cases folder")
+        paths = ("cases",)
+    rs = load_readings(rules_dir)
+    batch = load_cases(paths)
+    results, problems = _evaluate_batch(batch, rs, (), engine)
+    by_id = {r.case_id: r for r in results}
+    mismatches = []
+    checked = 0
+    for loaded in batch.cases:
+        result = by_id.get(loaded.record.id)
+        if result is not None:
+            checked += sum(1 for e in loaded.record.expect.values()
+                           for q in ("status", "point8", "release") if getattr(e, q))
+            mismatches += check(loaded.record, result, loaded.span)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    for mismatch in mismatches:
+        click.echo(f"MISMATCH {mismatch}")
+        outcome = result_outcome(by_id, mismatch.case_id, mismatch.reading)
+        for step in outcome:
+            click.echo(f"    fired {step}")
+    click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
+               f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
+    _engine_note(engine)
+    if problems:
+        sys.exit(2)
+    if mismatches:
+        sys.exit(1)
+
+
+def result_outcome(by_id: dict[str, CaseResult], case_id: str, reading: str) -> list[str]:
+    """The fired rules of one outcome, for a mismatch report."""
+    outcome = by_id[case_id].readings[reading]
+    return [s.rule for s in outcome.trace] or ["(no rule fired)"]
+
+
+@main.command()
+@_guard
+def schema() -> None:
+    """Print the JSON Schema of the case file."""
+    click.echo(json.dumps(case_json_schema(), indent=2))
