@@ -184,18 +184,28 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
         else:
             case_paths.append(p)
     checked: list[str] = []
+    compiled: list[ReadingSet] = []
     for folder in rule_dirs:
         try:
-            rs = load_readings(folder)
-            checked.append(f"{len(rs.readings)} reading(s) in {folder}")
+            compiled.append(load_readings(folder))
+            checked.append(f"{len(compiled[-1].readings)} reading(s) in {folder}")
         except EngineError as exc:
             problems += exc.problems
     if case_paths:
         batch = load_cases(case_paths)
         problems += batch.errors
-        rs = load_readings(rules_dir)
-        for loaded in batch.cases:
-            problems += unknown_expectations(loaded.record, list(rs.readings), loaded.span)
+        # Expectations are checked against --rules, else the rule folder given, else the bundle.
+        known: list[str] | None = None
+        if rules_dir is not None or not rule_dirs:
+            try:
+                known = list(load_readings(rules_dir).readings)
+            except EngineError as exc:
+                problems += exc.problems
+        elif compiled:
+            known = list(compiled[0].readings)
+        if known is not None:
+            for loaded in batch.cases:
+                problems += unknown_expectations(loaded.record, known, loaded.span)
         checked.append(f"{len(batch.cases)} valid case(s)")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
@@ -232,9 +242,11 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
         click.echo(f"error: {problem}", err=True)
     for mismatch in mismatches:
         click.echo(f"MISMATCH {mismatch}")
-        outcome = result_outcome(by_id, mismatch.case_id, mismatch.reading)
-        for step in outcome:
-            click.echo(f"    fired {step}")
+        outcome = by_id[mismatch.case_id].readings[mismatch.reading]
+        fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
+        click.echo(f"    trace: {fired}")
+        if outcome.unknown:
+            click.echo(f"    unknown or undecided: {', '.join(outcome.unknown)}")
     click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
                f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
     _engine_note(engine)
@@ -244,14 +256,12 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
         sys.exit(1)
 
 
-def result_outcome(by_id: dict[str, CaseResult], case_id: str, reading: str) -> list[str]:
-    """The fired rules of one outcome, for a mismatch report."""
-    outcome = by_id[case_id].readings[reading]
-    return [s.rule for s in outcome.trace] or ["(no rule fired)"]
-
-
 @main.command()
 @_guard
 def schema() -> None:
     """Print the JSON Schema of the case file."""
     click.echo(json.dumps(case_json_schema(), indent=2))
+
+
+if __name__ == "__main__":
+    main()
