@@ -62,7 +62,8 @@ def _ruleset(program: DurableProgram) -> tuple[int, threading.Lock]:
         try:
             handle = _engine()[0].create_ruleset(program.name, program.ruleset_json)
         except Exception as exc:
-            raise BackendError(f"durable_rules rejected reading '{program.reading}': {exc}") from exc
+            raise BackendError(
+                f"durable_rules rejected reading '{program.reading}': {exc}") from exc
         _name_hashes[h] = program.name
         _rulesets[program.name] = (handle, threading.Lock())
         return _rulesets[program.name]

@@ -17,8 +17,8 @@ import click
 
 from engine import render
 from engine.case import case_json_schema
-from engine.caseload import CaseBatch, load_cases
 from engine.casecheck import check, unknown_expectations
+from engine.caseload import CaseBatch, load_cases
 from engine.errors import EngineError, EvaluationError, Problem
 from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
 from engine.outcome import CaseResult

@@ -156,7 +156,8 @@ class _RuleCompiler:
             if op not in allowed:
                 ops = ", ".join(allowed) if allowed else "none (write the value itself)"
                 article = "an" if spec.kind == "enum" else "a"
-                self.fail(f"{spec.path}: operator '{op}' does not apply to {article} {spec.kind} fact "
+                self.fail(f"{spec.path}: operator '{op}' does not apply to {article} {spec.kind} "
+                          "fact "
                           f"(allowed: {ops}){suggest(op, allowed)}", (*loc, op), key=True)
                 return None
             if op in {"before", "after"}:
@@ -235,7 +236,7 @@ def _cycle(graph: dict[str, tuple[str, ...]]) -> list[str] | None:
         stack.append(node)
         for nxt in graph.get(node, ()):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return [*stack[stack.index(nxt):], nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -246,6 +247,49 @@ def _cycle(graph: dict[str, tuple[str, ...]]) -> list[str] | None:
         if node not in state and (found := visit(node)):
             return found
     return None
+
+
+def _compile_rule(rd: ReadingDoc, i: int, rc: _RuleCompiler,
+                  sources: dict[str, Source]) -> Rule:
+    r = rd.rules[i]
+    doc, problems = rc.doc, rc.problems
+    base: Loc = ("rules", i)
+    tests, needs = rc.when(r.when, (*base, "when"))
+    for j, flag in enumerate(r.then.flags):
+        if flag not in rd.flags:
+            problems.append(Problem(f"unknown flag '{flag}'{suggest(flag, rd.flags)}: declare "
+                                    "it under 'flags'", doc.span((*base, "then", "flags", j))))
+    for j, name in enumerate(r.then.derive):
+        if name not in rd.derived:
+            problems.append(Problem(f"unknown derived fact '{name}'{suggest(name, rd.derived)}"
+                                    ": declare it under 'derived'",
+                                    doc.span((*base, "then", "derive", j))))
+    answers = tuple((q, v) for q in QUESTIONS if (v := getattr(r.then, q)) is not None)
+    if not (answers or r.then.flags or r.then.derive):
+        problems.append(Problem(f"rule '{r.id}' concludes nothing", doc.span((*base, "then"))))
+    return Rule(r.id, f"{rd.reading}.{r.id}", i, r.says, tests, needs, answers,
+                tuple(r.then.flags), tuple(r.then.derive), tuple(r.overrides),
+                _cites(r.cites, sources, doc, (*base, "cites"), problems),
+                doc.span((*base, "id")))
+
+
+def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
+               problems: list[Problem]) -> dict[str, list[str]]:
+    """Check every override target; return target -> the rules that override it."""
+    overridden_by: dict[str, list[str]] = {}
+    for i, rule in enumerate(rules):
+        for j, target in enumerate(rule.overrides):
+            loc = ("rules", i, "overrides", j)
+            if target not in by_id:
+                problems.append(Problem(f"rule '{rule.id}' overrides unknown rule '{target}'"
+                                        f"{suggest(target, by_id)}", doc.span(loc)))
+            elif by_id[target].derives:
+                problems.append(Problem(f"rule '{rule.id}' overrides '{target}', which derives "
+                                        "facts: derived facts are never retracted, so override "
+                                        "the rules that use them instead", doc.span(loc)))
+            else:
+                overridden_by.setdefault(target, []).append(rule.id)
+    return overridden_by
 
 
 def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None) -> Reading:
@@ -270,50 +314,19 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     own = _sources(rd.sources, doc, ("sources",), problems)
     sources = {**common.sources, **own}
     rc = _RuleCompiler(doc, common, rd.held_by.party, rd.derived, problems)
-    rules: list[Rule] = []
-    ids: dict[str, int] = {}
-    for i, r in enumerate(rd.rules):
-        base: Loc = ("rules", i)
-        if r.id in ids:
-            problems.append(Problem(f"duplicate rule id '{r.id}' (first at line "
-                                    f"{doc.span(('rules', ids[r.id], 'id')).line})",
-                                    doc.span((*base, "id"))))
-        ids.setdefault(r.id, i)
-        tests, needs = rc.when(r.when, (*base, "when"))
-        for j, flag in enumerate(r.then.flags):
-            if flag not in rd.flags:
-                problems.append(Problem(f"unknown flag '{flag}'{suggest(flag, rd.flags)}: declare "
-                                        "it under 'flags'", doc.span((*base, "then", "flags", j))))
-        for j, name in enumerate(r.then.derive):
-            if name not in rd.derived:
-                problems.append(Problem(f"unknown derived fact '{name}'{suggest(name, rd.derived)}"
-                                        ": declare it under 'derived'",
-                                        doc.span((*base, "then", "derive", j))))
-        answers = tuple((q, v) for q in QUESTIONS if (v := getattr(r.then, q)) is not None)
-        if not (answers or r.then.flags or r.then.derive):
-            problems.append(Problem(f"rule '{r.id}' concludes nothing", doc.span((*base, "then"))))
-        rules.append(Rule(r.id, f"{rd.reading}.{r.id}", i, r.says, tests, needs, answers,
-                          tuple(r.then.flags), tuple(r.then.derive), tuple(r.overrides),
-                          _cites(r.cites, sources, doc, (*base, "cites"), problems),
-                          doc.span((*base, "id"))))
-    by_id = {r.id: r for r in rules}
-    overridden_by: dict[str, list[str]] = {}
-    for i, r in enumerate(rules):
-        for j, target in enumerate(r.overrides):
-            loc = ("rules", i, "overrides", j)
-            if target not in by_id:
-                problems.append(Problem(f"rule '{r.id}' overrides unknown rule '{target}'"
-                                        f"{suggest(target, by_id)}", doc.span(loc)))
-            elif by_id[target].derives:
-                problems.append(Problem(f"rule '{r.id}' overrides '{target}', which derives facts:"
-                                        " derived facts are never retracted, so override the rules"
-                                        " that use them instead", doc.span(loc)))
-            else:
-                overridden_by.setdefault(target, []).append(r.id)
+    rules = [_compile_rule(rd, i, rc, sources) for i in range(len(rd.rules))]
+    by_id = {rule.id: rule for rule in rules}
+    for i, rule in enumerate(rules):
+        first = next(r for r in rules if r.id == rule.id)
+        if first is not rule:
+            problems.append(Problem(f"duplicate rule id '{rule.id}' (first at line "
+                                    f"{first.span.line if first.span else '?'})",
+                                    doc.span(("rules", i, "id"))))
+    overridden_by = _overrides(rules, by_id, doc, problems)
     derived_by: dict[str, list[str]] = {}
-    for r in rules:
-        for name in r.derives:
-            derived_by.setdefault(name, []).append(r.id)
+    for rule in rules:
+        for name in rule.derives:
+            derived_by.setdefault(name, []).append(rule.id)
     used = {n for r in rules for n in r.needs}
     for name in rd.derived:
         if name not in derived_by:

@@ -60,7 +60,7 @@ def _party_ok(tests: list[Test], holder: str | None) -> bool:
             "detainee.adverse": side != dp,
         }
 
-        def holds(t: Test) -> bool:
+        def holds(t: Test, values: dict[str, str | bool] = values) -> bool:
             v = values[t.path]
             operand = [_HOLDER if o == holder and isinstance(o, str) else o for o in t.operand]
             if t.op in {"eq", "in"}:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from engine.case import CaseRecord
-
 from engine import _durable
+from engine.case import CaseRecord
 from engine.facts import case_facts
 from engine.outcome import CaseResult, EngineName, Outcome
 from engine.readings import ReadingSet

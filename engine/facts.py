@@ -11,7 +11,6 @@ from datetime import UTC, datetime, tzinfo
 from typing import TypeAlias
 
 from engine.case import CaseRecord
-
 from engine.timeval import Interval
 
 FactValue: TypeAlias = str | bool | Interval | frozenset[str]
@@ -60,7 +59,7 @@ def _iso(epoch: int) -> str:
 
 
 def render_interval(value: Interval) -> str:
-    """An instant as ``2020-11-09T21:00:00Z``; a longer interval as ``start/end`` (end exclusive)."""
+    """An instant as ``2020-11-09T21:00:00Z``; a longer interval as ``start/end`` (exclusive)."""
     if value.hi - value.lo <= 1:
         return _iso(value.lo)
     return f"{_iso(value.lo)}/{_iso(value.hi)}"

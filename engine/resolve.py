@@ -127,9 +127,9 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
     return Outcome(
         reading=reading.id, engine=engine,
-        status=decisions["status"].answer,  # type: ignore[arg-type]
-        point8=decisions["point8"].answer,  # type: ignore[arg-type]
-        release=decisions["release"].answer,  # type: ignore[arg-type]
+        status=decisions["status"].answer,
+        point8=decisions["point8"].answer,
+        release=decisions["release"].answer,
         flags=flags, unknown=unknown,
         trace=[_step(reading, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired],
         overridden=[reading.rule(rid).qid for rid in fired if rid in defeated],

@@ -33,7 +33,8 @@ def _fields_of(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """Field names (aliases first) accepted at ``loc`` within ``model``, for suggestions."""
     current: object = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        is_model = isinstance(current, type) and issubclass(current, BaseModel)
+        if isinstance(part, int) or not is_model:
             current = _inner_model(current)
             if isinstance(part, int):
                 continue

@@ -1,0 +1,65 @@
+"""Project-wide checks: strict typing, lint, import boundaries, the public surface."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import engine
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "engine"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+def test_mypy_strict_is_clean() -> None:
+    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_is_clean() -> None:
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "engine", "tests"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_each_third_party_library_is_imported_by_one_module() -> None:
+    owners = {"yaml": {"yamlio.py"}, "durable_rules_engine": {"_durable.py"},
+              "durable": set(), "click": {"cli.py"}, "hypothesis": {"strategies.py"}}
+    for path in sorted(PACKAGE.glob("*.py")):
+        for lib in _imports(path) & owners.keys():
+            assert path.name in owners[lib], f"{path.name} imports {lib}"
+
+
+def test_import_engine_stays_light() -> None:
+    code = ("import sys, engine; heavy = [m for m in sys.modules if m.split('.')[0] in "
+            "{'click', 'hypothesis', 'durable', 'durable_rules_engine'}]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_public_surface_is_exactly_all() -> None:
+    public = {n for n in vars(engine) if not n.startswith("_") and n != "annotations"}
+    modules = {n for n in public if type(getattr(engine, n)).__name__ == "module"}
+    assert public - modules == set(engine.__all__)
+
+
+def test_modules_are_small_and_documented() -> None:
+    for path in sorted(PACKAGE.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert len(text.splitlines()) <= 400, f"{path.name} is over 400 lines: split it"
+        assert ast.get_docstring(ast.parse(text)), f"{path.name} has no module docstring"
