@@ -84,6 +84,8 @@ def load_cases(
     Returns:
         The valid cases and the problems; reading never raises for bad input.
     """
+    if isinstance(paths, str | Path):
+        paths = [paths]  # one path, not a sequence of one-letter paths
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     first_by_id: dict[str, LoadedCase] = {}
@@ -151,21 +153,28 @@ def _texts(
             files = [path]
         for file in files:
             # The same file named twice (a folder and one of its files) is read once.
-            if file.resolve() in seen:
-                continue
-            seen.add(file.resolve())
-            try:
-                if file.stat().st_size > MAX_BYTES:
-                    raise InputError(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB")
-                yield str(file), file.read_text(encoding="utf-8-sig")
-            except FileNotFoundError:
-                errors.append(Problem("no such file or folder", SourceSpan(str(file))))
-            except UnicodeDecodeError as exc:
-                errors.append(Problem(f"not UTF-8 text (byte {exc.start})", SourceSpan(str(file))))
-            except InputError as exc:
-                errors.append(Problem(exc.problems[0].message, SourceSpan(str(file))))
-            except OSError as exc:
-                errors.append(Problem(f"cannot read: {exc.strerror}", SourceSpan(str(file))))
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                text = _read(file, errors)
+                if text is not None:
+                    yield str(file), text
+
+
+def _read(file: Path, errors: list[Problem]) -> str | None:
+    where = SourceSpan(str(file))
+    try:
+        # Checked before reading: a huge file is refused without loading it into memory.
+        if file.stat().st_size > MAX_BYTES:
+            errors.append(Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB", where))
+            return None
+        return file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        errors.append(Problem("no such file or folder", where))
+    except UnicodeDecodeError as exc:
+        errors.append(Problem(f"not UTF-8 text (byte {exc.start})", where))
+    except OSError as exc:
+        errors.append(Problem(f"cannot read: {exc.strerror or exc}", where))
+    return None
 
 
 def _items(

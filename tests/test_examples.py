@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine import _durable
-from engine.caseload import LoadedCase, load_cases
 from engine.casecheck import check
+from engine.caseload import LoadedCase, load_cases
 from engine.evaluate import evaluate_case
 from engine.readings import ReadingSet
 from tests.conftest import ROOT
