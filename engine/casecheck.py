@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.case import CaseRecord
+from engine.caseload import LoadedCase
 from engine.errors import Problem, SourceSpan, suggest
 from engine.outcome import CaseResult
 
@@ -29,12 +30,12 @@ class Mismatch:
                 f"expected {self.expected}, got {self.got}")
 
 
-def unknown_expectations(case: CaseRecord, known: list[str], span: SourceSpan | None,
-                         ) -> list[Problem]:
-    """Problems for ``expect`` entries naming readings that do not exist."""
-    return [Problem(f"case '{case.id}': expect names unknown reading '{rid}'"
-                    f"{suggest(rid, known)}; known: {', '.join(known)}", span)
-            for rid in case.expect if rid not in known]
+def unknown_expectations(loaded: LoadedCase, known: list[str]) -> list[Problem]:
+    """Problems for ``expect`` entries naming readings that do not exist, at their keys."""
+    return [Problem(f"case '{loaded.record.id}': expect names unknown reading '{rid}'"
+                    f"{suggest(rid, known)}; known: {', '.join(known)}",
+                    loaded.span_of("expect", rid, key=True))
+            for rid in loaded.record.expect if rid not in known]
 
 
 def check(case: CaseRecord, result: CaseResult, span: SourceSpan | None = None) -> list[Mismatch]:

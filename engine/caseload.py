@@ -8,35 +8,23 @@ across the whole batch.
 from __future__ import annotations
 
 import sys
-import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
 
-from engine.case import DEFAULT_ZONE, TIME_ERROR, CaseRecord, found
-from engine.errors import CaseFileError, InputError, Problem, SourceSpan, suggest
+from engine.case import DEFAULT_ZONE, CaseRecord, found
+from engine.errors import CaseFileError, InputError, Problem, SourceSpan
+from engine.validation import problems_from
 from engine.yamlio import MAX_BYTES, Document, Loc, load_documents
 
 #: File suffixes collected from folders (a file named explicitly is read whatever its suffix).
 SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 
-_EXPECTED = {
-    "model_type": "a mapping",
-    "dict_type": "a mapping",
-    "list_type": "a list",
-    "tuple_type": "a list",
-    "string_type": "a string",
-    "float_type": "a number",
-    "finite_number": "a finite number",
-    "greater_than_equal": "a number >= {ge:g}",
-}
 
 
 @dataclass(frozen=True)
@@ -209,86 +197,5 @@ def _validate(
     try:
         return CaseRecord.model_validate(item, context={DEFAULT_ZONE: zone})
     except ValidationError as exc:
-        problems = [_problem(err, doc, loc) for err in exc.errors(include_url=False)]
-        # In file order, which is how a reader fixes them (pydantic orders by model field).
-        errors += sorted(problems, key=_position)
+        errors += problems_from(exc, doc, CaseRecord, loc)
         return None
-
-
-def _problem(err: ErrorDetails, doc: Document, base: Loc) -> Problem:
-    """One located, readable problem for one pydantic error."""
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err["input"]
-    loc = tuple(err["loc"])
-    if kind == TIME_ERROR:
-        loc += tuple(ctx["at"].split(".")) if ctx["at"] else ()
-        kind = {"extra": "extra_forbidden", "missing": "missing"}.get(ctx["kind"], kind)
-    path = _dotted(loc)
-    if kind == "extra_forbidden":
-        hint = suggest(str(loc[-1]), _choices(loc[:-1], fields=True))
-        return Problem(f"unknown field '{path}'{hint}", doc.span((*base, *loc), key=True))
-    if kind == "missing":
-        return Problem(f"missing required field '{path}'", doc.span((*base, *loc[:-1])))
-    span = doc.span((*base, *loc))
-    if kind == "literal_error":
-        choices = _choices(loc, fields=False)
-        hint = suggest(value, choices) if isinstance(value, str) else ""
-        text = f"expected one of {', '.join(choices)}; found {found(value)}{hint}"
-    elif kind == TIME_ERROR:
-        text = str(ctx["reason"])
-    elif kind == "value_error":
-        text = str(ctx["error"])
-    elif kind in _EXPECTED:
-        text = f"expected {_EXPECTED[kind].format(**ctx)}; found {found(value)}"
-    else:
-        text = f"{err['msg']}; found {found(value)}"
-    return Problem(f"{path}: {text}", span)
-
-
-def _position(problem: Problem) -> tuple[int, int]:
-    span = problem.span or SourceSpan("")
-    return span.line or 0, span.column or 0
-
-
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(case)"
-
-
-def _choices(loc: Loc, *, fields: bool) -> list[str]:
-    """The field names of the model at ``loc``, or the literal values of the field at ``loc``."""
-    current: Any = CaseRecord
-    for part in loc:
-        current = _step(current, part)
-    if fields:
-        model = _step(current, None)
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            return list(model.model_fields)
-        # The only mapping that is not a model: a time range.
-        return ["from", "to"]
-    return [str(v) for v in _literals(current)]
-
-
-def _step(annotation: Any, part: str | int | None) -> Any:
-    """The annotation one step down from ``annotation`` (``None``: just unwrap unions)."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        inner = [_step(a, part) for a in typing.get_args(annotation) if a is not type(None)]
-        return next((a for a in inner if a is not None), None)
-    if part is None:
-        return annotation
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        info = annotation.model_fields.get(str(part))
-        return info.annotation if info else None
-    if origin is dict:
-        return typing.get_args(annotation)[1]
-    if origin in (list, tuple):
-        return typing.get_args(annotation)[0]
-    return None
-
-
-def _literals(annotation: Any) -> list[object]:
-    if typing.get_origin(annotation) is typing.Literal:
-        return list(typing.get_args(annotation))
-    return [v for a in typing.get_args(annotation) for v in _literals(a)]

@@ -19,7 +19,7 @@ from engine import render
 from engine.case import case_json_schema
 from engine.casecheck import check, unknown_expectations
 from engine.caseload import CaseBatch, load_cases
-from engine.errors import EngineError, EvaluationError, Problem
+from engine.errors import EngineError, Problem
 from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
 from engine.outcome import CaseResult
 from engine.readings import COMMON, ReadingSet, load_readings
@@ -72,12 +72,14 @@ def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str]
     problems = list(batch.errors)
     known = list(rs.readings)
     for loaded in batch.cases:
-        problems += unknown_expectations(loaded.record, known, loaded.span)
+        problems += unknown_expectations(loaded, known)
         try:
             results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
                                          engine=engine, source=loaded.source))
-        except EvaluationError as exc:
-            problems += exc.problems
+        except EngineError as exc:
+            # One case failing (a conflict, an unresolvable time) must not sink the batch.
+            problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
+                         for p in exc.problems]
     return results, problems
 
 
@@ -100,7 +102,8 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
-    results, problems = _evaluate_batch(load_cases(paths), rs, reading_ids, engine)
+    batch = load_cases(paths, default_zone=rs.common.default_offset)
+    results, problems = _evaluate_batch(batch, rs, reading_ids, engine)
     report = Report(engine=engine_to_use(engine),
                     readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
                               for r in selected],
@@ -129,7 +132,7 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
     """Explain, reading by reading, why the case in CASE_PATH gets its answers."""
     rs = load_readings(rules_dir)
     rs.select(reading_ids)
-    batch = load_cases([case_path])
+    batch = load_cases([case_path], default_zone=rs.common.default_offset)
     if batch.errors:
         raise EngineError(list(batch.errors))
     chosen = [c for c in batch.cases if case_id is None or c.record.id == case_id]
@@ -192,20 +195,21 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
         except EngineError as exc:
             problems += exc.problems
     if case_paths:
-        batch = load_cases(case_paths)
-        problems += batch.errors
         # Expectations are checked against --rules, else the rule folder given, else the bundle.
-        known: list[str] | None = None
+        against: ReadingSet | None = None
         if rules_dir is not None or not rule_dirs:
             try:
-                known = list(load_readings(rules_dir).readings)
+                against = load_readings(rules_dir)
             except EngineError as exc:
                 problems += exc.problems
         elif compiled:
-            known = list(compiled[0].readings)
-        if known is not None:
+            against = compiled[0]
+        batch = load_cases(case_paths,
+                           default_zone=against.common.default_offset if against else None)
+        problems += batch.errors
+        if against is not None:
             for loaded in batch.cases:
-                problems += unknown_expectations(loaded.record, known, loaded.span)
+                problems += unknown_expectations(loaded, list(against.readings))
         checked.append(f"{len(batch.cases)} valid case(s)")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
@@ -227,7 +231,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
             raise EngineError("no PATHS given and no ./cases folder")
         paths = ("cases",)
     rs = load_readings(rules_dir)
-    batch = load_cases(paths)
+    batch = load_cases(paths, default_zone=rs.common.default_offset)
     results, problems = _evaluate_batch(batch, rs, (), engine)
     by_id = {r.case_id: r for r in results}
     mismatches = []

@@ -6,110 +6,114 @@ was expected, what was found, and a suggestion where one exists, at ``file:line:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import types
+import typing
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.errors import Problem, suggest
+from engine.case import TIME_ERROR, found
+from engine.errors import Problem, SourceSpan, suggest
 from engine.yamlio import Document, Loc
 
-
-def dotted(loc: Iterable[str | int]) -> str:
-    """Render a location as ``a.b[2].c``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(document)"
-
-
-def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    # pydantic inserts union-member and validator tags ("str", "function-after[...]") into loc.
-    tags = {"str", "int", "float", "bool", "list", "dict", "constrained-str", "none"}
-    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and p not in tags))
-
-
-def _fields_of(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """Field names (aliases first) accepted at ``loc`` within ``model``, for suggestions."""
-    current: object = model
-    for part in loc:
-        is_model = isinstance(current, type) and issubclass(current, BaseModel)
-        if isinstance(part, int) or not is_model:
-            current = _inner_model(current)
-            if isinstance(part, int):
-                continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = current.model_fields.get(part) or next(
-            (f for f in current.model_fields.values() if f.alias == part), None)
-        if field is None:
-            return []
-        current = field.annotation
-    current = _inner_model(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
-
-
-def _inner_model(annotation: object) -> object:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None and isinstance(found, type):
-            return found
-    return annotation
-
-
-def _found(value: object) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def describe(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, bool]:
-    """Return a message for one pydantic error and whether it points at a key (not a value)."""
-    loc = _clean_loc(tuple(err["loc"]))
-    where = dotted(loc)
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        parent, name = loc[:-1], str(loc[-1])
-        hint = suggest(name, _fields_of(model, parent))
-        return f"unknown field '{where}'{hint}", True
-    if kind == "missing":
-        return f"{where}: required field is missing", True
-    if kind in {"literal_error", "enum"}:
-        expected = str(ctx.get("expected", "")).replace("'", "")
-        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
-        hint = suggest(str(err["input"]), choices) if isinstance(err["input"], str) else ""
-        return (f"{where}: expected one of {', '.join(choices)}; found {_found(err['input'])}"
-                f"{hint}"), False
-    if kind == "string_pattern_mismatch":
-        return (f"{where}: expected text matching {ctx.get('pattern')}; "
-                f"found {_found(err['input'])}"), False
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    return f"{where}: {msg}; found {_found(err['input'])}", False
+_EXPECTED = {
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "string_type": "a string",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "greater_than_equal": "a number >= {ge:g}",
+}
 
 
 def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel],
                   base: Loc = ()) -> list[Problem]:
-    """Locate every error of ``exc`` (raised validating ``doc.data`` at ``base``) in ``doc``."""
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for err in exc.errors(include_url=False):
-        message, at_key = describe(err, model)
-        if message in seen:
-            continue
-        seen.add(message)
-        loc = (*base, *_clean_loc(tuple(err["loc"])))
-        span = doc.span(loc, key=at_key) if err["type"] != "missing" else doc.span(loc[:-1])
-        problems.append(Problem(message, span))
-    return problems
+    """Every error of ``exc`` (raised validating ``model`` at ``base`` in ``doc``), located.
+
+    Problems come in file order, which is how a reader fixes them (pydantic orders by field).
+    """
+    problems = [_problem(err, doc, base, model) for err in exc.errors(include_url=False)]
+    return sorted(problems, key=_position)
+
+
+def _problem(err: ErrorDetails, doc: Document, base: Loc,
+             model: type[BaseModel]) -> Problem:
+    """One located, readable problem for one pydantic error."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err["input"]
+    loc = tuple(err["loc"])
+    if kind == TIME_ERROR:
+        loc += tuple(ctx["at"].split(".")) if ctx["at"] else ()
+        kind = {"extra": "extra_forbidden", "missing": "missing"}.get(ctx["kind"], kind)
+    path = _dotted(loc)
+    if kind == "extra_forbidden":
+        hint = suggest(str(loc[-1]), _choices(model, loc[:-1], fields=True))
+        return Problem(f"unknown field '{path}'{hint}", doc.span((*base, *loc), key=True))
+    if kind == "missing":
+        return Problem(f"missing required field '{path}'", doc.span((*base, *loc[:-1])))
+    span = doc.span((*base, *loc))
+    if kind == "literal_error":
+        choices = _choices(model, loc, fields=False)
+        hint = suggest(value, choices) if isinstance(value, str) else ""
+        text = f"expected one of {', '.join(choices)}; found {found(value)}{hint}"
+    elif kind == TIME_ERROR:
+        text = str(ctx["reason"])
+    elif kind == "value_error":
+        text = str(ctx["error"])
+    elif kind in _EXPECTED:
+        text = f"expected {_EXPECTED[kind].format(**ctx)}; found {found(value)}"
+    else:
+        text = f"{err['msg']}; found {found(value)}"
+    return Problem(f"{path}: {text}", span)
+
+
+def _position(problem: Problem) -> tuple[int, int]:
+    span = problem.span or SourceSpan("")
+    return span.line or 0, span.column or 0
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(document)"
+
+
+def _choices(model: type[BaseModel], loc: Loc, *, fields: bool) -> list[str]:
+    """The field names of the model at ``loc``, or the literal values of the field at ``loc``."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+    if fields:
+        model = _step(current, None)
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return list(model.model_fields)
+        # The only mapping that is not a model: a time range.
+        return ["from", "to"]
+    return [str(v) for v in _literals(current)]
+
+
+def _step(annotation: Any, part: str | int | None) -> Any:
+    """The annotation one step down from ``annotation`` (``None``: just unwrap unions)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [_step(a, part) for a in typing.get_args(annotation) if a is not type(None)]
+        return next((a for a in inner if a is not None), None)
+    if part is None:
+        return annotation
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        info = annotation.model_fields.get(str(part))
+        return info.annotation if info else None
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if origin in (list, tuple):
+        return typing.get_args(annotation)[0]
+    return None
+
+
+def _literals(annotation: Any) -> list[object]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return list(typing.get_args(annotation))
+    return [v for a in typing.get_args(annotation) for v in _literals(a)]
