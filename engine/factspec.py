@@ -9,20 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from engine import case
+
 FactKind = Literal["party", "enum", "bool", "time", "charges"]
 
-AFFILIATIONS = (
-    "armed_forces", "local_defence_forces", "volunteer", "foreign_fighter", "civilian",
-)
-CIRCUMSTANCES = (
-    "combat", "surrender", "observation_post", "border_crossing", "engineering_works",
-    "at_home", "checkpoint",
-)
-STAGES = ("none", "pending", "convicted", "acquitted")
-CHARGES = (
-    "terrorism", "illegal_border_crossing", "illegal_arms", "illegal_armed_group", "mercenarism",
-    "espionage", "murder", "torture", "war_crime", "other",
-)
+# The case file's vocabularies, less `unknown`: an unknown value is an absent fact, never tested.
+AFFILIATIONS = tuple(v for v in case.AFFILIATIONS if v != "unknown")
+CIRCUMSTANCES = tuple(v for v in case.CIRCUMSTANCES if v != "unknown")
+STAGES = case.STAGES
+CHARGES = case.CHARGES
 CONFLICT_SIDES = ("AM", "AZ")
 
 

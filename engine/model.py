@@ -75,6 +75,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A declared gap: on cases meeting ``tests``, ``not_addressed`` is intended."""
+
+    questions: tuple[Question, ...]
+    says: str
+    tests: tuple[Test, ...]
+    span: SourceSpan | None = None
+
+
+InvariantKind = Literal["independent_of", "symmetric", "implies", "never"]
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A declared property of a reading, checked on generated cases."""
+
+    id: str
+    says: str
+    kind: InvariantKind
+    tests: tuple[Test, ...]
+    questions: tuple[Question, ...]
+    facts: tuple[str, ...] = ()
+    if_answers: tuple[tuple[Question, str], ...] = ()
+    then_answers: tuple[tuple[Question, str], ...] = ()
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
 class Instant:
     """A named instant from ``common.yaml`` (UTC epoch seconds)."""
 
@@ -115,6 +143,8 @@ class Reading:
     derived_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     overridden_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_id: dict[str, Rule] = field(default_factory=dict)
+    gaps: tuple[Gap, ...] = ()
+    invariants: tuple[Invariant, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""

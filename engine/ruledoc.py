@@ -69,6 +69,37 @@ class RuleDoc(_Model):
     cites: list[CiteDoc] = Field(min_length=1)
 
 
+Question = Literal["status", "point8", "release"]
+
+
+class GapDoc(_Model):
+    """A declared, intended gap: cases on which the reading's sources are silent."""
+
+    questions: list[Question] = Field(min_length=1)
+    says: str = Field(min_length=1)
+    when: dict[str, JsonValue] = {}
+
+
+class ImpliesDoc(_Model):
+    """``if`` these answers, ``then`` these answers."""
+
+    if_: dict[Question, str] = Field(alias="if", min_length=1)
+    then: dict[Question, str] = Field(min_length=1)
+
+
+class InvariantDoc(_Model):
+    """A property the reading must have on every case (checked by ``legal-status check``)."""
+
+    id: Ident
+    says: str = Field(min_length=1)
+    when: dict[str, JsonValue] = {}
+    questions: list[Question] = []
+    independent_of: list[str] | None = None
+    symmetric: Literal[True] | None = None
+    implies: ImpliesDoc | None = None
+    never: dict[Question, str] | None = None
+
+
 class HolderDoc(_Model):
     """Who holds a reading, and the party code rules refer to as ``$holder``."""
 
@@ -87,6 +118,8 @@ class ReadingDoc(_Model):
     flags: dict[Ident, str] = {}
     derived: dict[Ident, str] = {}
     rules: list[RuleDoc] = Field(min_length=1)
+    gaps: list[GapDoc] = []
+    invariants: list[InvariantDoc] = []
 
 
 class PointDoc(_Model):
