@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from engine.conditions import ConditionCompiler, instant_epoch
 from engine.conflicts import find_conflicts
+from engine.declarations import compile_gaps, compile_invariants
 from engine.errors import Problem, RuleFileError, suggest
 from engine.model import QUESTIONS, Citation, Common, Instant, Reading, Rule, Source
 from engine.ruledoc import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
@@ -185,6 +186,8 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
                                     f"{first.span.line if first.span else '?'})",
                                     doc.span(("rules", i, "id"))))
     overridden_by = _overrides(rules, by_id, doc, problems)
+    gaps = compile_gaps(rd, rc)
+    invariants = compile_invariants(rd, rc)
     derived_by: dict[str, list[str]] = {}
     for rule in rules:
         for name in rule.derives:
@@ -211,7 +214,7 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     reading = Reading(rd.reading, rd.title, rd.held_by.name, rd.held_by.party, rd.summary, sources,
                       dict(rd.flags), dict(rd.derived), tuple(rules), doc.source, common,
                       {k: tuple(v) for k, v in derived_by.items()},
-                      {k: tuple(v) for k, v in overridden_by.items()}, by_id)
+                      {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants)
     conflicts = find_conflicts(reading)
     if conflicts:
         raise RuleFileError([
