@@ -59,6 +59,8 @@ TIME_ERROR = "case_time"
 #: Validation-context key for the zone of local times when a case names none.
 DEFAULT_ZONE = "default_zone"
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+# The two parties, swapped by CaseRecord.swapped_parties.
+_SWAP = {"AM": "AZ", "AZ": "AM"}
 
 
 def found(value: object) -> str:
@@ -279,6 +281,28 @@ class CaseRecord(BaseModel):
     def release_interval(self, default: tzinfo) -> Interval | None:
         """The UTC interval of the release time (in the capture's zone), or None when unknown."""
         return self._interval("release", default)
+
+    def swapped_parties(self) -> CaseRecord:
+        """The same case with AM and AZ swapped throughout; other codes and ``unknown`` stay.
+
+        Swaps ``detaining_party``, ``detainee.nationality`` and ``detainee.side``: a reading
+        symmetric in the parties answers both cases alike. Applying it twice gives the case back.
+
+        Example:
+            >>> case = CaseRecord.model_validate({"id": "x", "detaining_party": "AZ",
+            ...     "detainee": {"nationality": "RU", "affiliation": "volunteer", "side": "AM"},
+            ...     "capture": {}})
+            >>> swapped = case.swapped_parties()
+            >>> swapped.detaining_party, swapped.detainee.nationality, swapped.detainee.side
+            ('AM', 'RU', 'AZ')
+        """
+        person = self.detainee
+        detainee = person.model_copy(update={
+            "nationality": _SWAP.get(person.nationality or "", person.nationality),
+            "side": _SWAP.get(person.side, person.side),
+        })
+        party = _SWAP.get(self.detaining_party, self.detaining_party)
+        return self.model_copy(update={"detaining_party": party, "detainee": detainee})
 
 
 def case_json_schema() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_
 from engine.outcome import CaseResult
 from engine.readings import COMMON, ReadingSet, load_readings
 from engine.report import ErrorInfo, ReadingInfo, Report
+from engine.verify import verify
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -257,6 +258,41 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     if problems:
         sys.exit(2)
     if mismatches:
+        sys.exit(1)
+
+
+@main.command("check")
+@_reading_opt
+@_rules_opt
+@click.option("--examples", default=300, show_default=True, type=click.IntRange(1, 100_000),
+              help="Generated cases per invariant.")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed of the invariant search (same seed, same result).")
+@_guard
+def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int,
+              seed: int) -> None:
+    """Verify readings: exhaustive conflicts/gaps/dead rules, and their declared invariants."""
+    rs = load_readings(rules_dir, allow_conflicts=True)
+    selected = rs.select(reading_ids)
+    verifications = [verify(r) for r in selected]
+    results: dict[str, list[Any]] = {}
+    declared = sum(len(r.invariants) for r in selected)
+    if declared:
+        try:
+            from engine.invariants import check_invariants
+        except ImportError as exc:  # hypothesis is an optional extra
+            click.echo(render.check_report(verifications, {}), nl=False)
+            raise EngineError(f"cannot check {declared} invariant(s): {exc}; install "
+                              "hypothesis (pip install 'legal-status[hypothesis]')") from None
+        results = {r.id: check_invariants(rs, r, examples=examples, seed=seed)
+                   for r in selected}
+    click.echo(render.check_report(verifications, results), nl=False)
+    failed = any(v.failed for v in verifications) or any(
+        not r.ok for rs_ in results.values() for r in rs_)
+    click.echo("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
+               f" {sum(v.combinations for v in verifications)} combinations, {declared} "
+               f"invariant(s) on {examples} cases each, seed {seed})")
+    if failed:
         sys.exit(1)
 
 

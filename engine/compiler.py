@@ -155,13 +155,16 @@ def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
     return overridden_by
 
 
-def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None) -> Reading:
+def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None,
+                    allow_conflicts: bool = False) -> Reading:
     """Compile one reading file.
 
     Args:
         doc: the loaded file.
         common: the compiled ``common.yaml``.
         expected_id: the file stem, which the reading id must equal.
+        allow_conflicts: skip the static conflict check (``legal-status check`` does, to report
+            each conflict with an example case instead).
 
     Raises:
         RuleFileError: listing every problem with its position.
@@ -215,7 +218,7 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
                       dict(rd.flags), dict(rd.derived), tuple(rules), doc.source, common,
                       {k: tuple(v) for k, v in derived_by.items()},
                       {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants)
-    conflicts = find_conflicts(reading)
+    conflicts = [] if allow_conflicts else find_conflicts(reading)
     if conflicts:
         raise RuleFileError([
             Problem(f"rules '{a.id}' and '{b.id}' can fire on the same case and answer {q} "

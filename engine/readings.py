@@ -61,8 +61,14 @@ def _load_one(path: Path) -> Document:
     return docs[0]
 
 
-def load_readings(directory: str | Path | None = None) -> ReadingSet:
+def load_readings(directory: str | Path | None = None, *,
+                  allow_conflicts: bool = False) -> ReadingSet:
     """Load and compile ``common.yaml`` and every reading in ``directory`` (default: bundled).
+
+    Args:
+        directory: a folder with ``common.yaml`` and reading files; None for the bundled ones.
+        allow_conflicts: load readings whose rules could conflict (for ``legal-status check``,
+            which reports each conflict with an example case).
 
     Raises:
         RuleFileError: every problem in every file, located.
@@ -79,7 +85,8 @@ def load_readings(directory: str | Path | None = None) -> ReadingSet:
         if path.name == COMMON:
             continue
         try:
-            reading = compile_reading(_load_one(path), common, expected_id=path.stem)
+            reading = compile_reading(_load_one(path), common, expected_id=path.stem,
+                                      allow_conflicts=allow_conflicts)
             programs[reading.id] = translate(reading)
             readings[reading.id] = reading
         except EngineError as exc:

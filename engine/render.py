@@ -6,9 +6,16 @@ produced by the models (``model_dump_json``), never by string formatting.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.model import QUESTIONS, Reading
 from engine.outcome import CaseResult, Outcome
 from engine.report import Report
+from engine.verify import FAILING, Verification
+from engine.yamlio import dump_yaml
+
+if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results
+    from engine.invariants import InvariantResult
 
 _MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
          "inference": " [inference]", "first_hand": ""}
@@ -147,5 +154,36 @@ def readings_list(readings: dict[str, Reading]) -> str:
                          f"{_MARK.get(s.reliability, '')}")
             if s.note:
                 lines.append(f"        {s.note}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_report(verifications: list[Verification],
+                 invariants: dict[str, list[InvariantResult]]) -> str:
+    """The result of ``legal-status check``: per reading, coverage, findings and invariants."""
+    lines: list[str] = []
+    for v in verifications:
+        failing = [f for f in v.findings if f.kind in FAILING]
+        intended = [f for f in v.findings if f.kind == "intended_gap"]
+        results = invariants.get(v.reading, [])
+        broken = [r for r in results if not r.ok]
+        verdict = "FAIL" if failing or broken else "ok"
+        lines.append(f"{v.reading}: {verdict}: {v.combinations} combinations of "
+                     f"{len(v.facts)} facts enumerated ({', '.join(v.facts)})")
+        lines.append(f"  {len(intended)} declared gap region(s) confirmed; "
+                     f"{len(results) - len(broken)}/{len(results)} invariant(s) hold")
+        for f in failing:
+            lines.append(f"  {f.kind.upper().replace('_', ' ')}: {f.message}"
+                         + (f" ({f.combinations} combination(s))" if f.combinations > 1 else ""))
+            if f.example:
+                lines.append("    example case:")
+                lines += ["      " + ln for ln in dump_yaml(f.example).splitlines()]
+        for f in intended:
+            lines.append(f"  declared gap: {f.message}")
+        for r in broken:
+            lines.append(f"  INVARIANT {r.invariant} VIOLATED ({r.says.strip()}): {r.message}")
+            for case in r.cases:
+                lines.append("    counterexample case:")
+                lines += ["      " + ln for ln in dump_yaml(case).splitlines()]
         lines.append("")
     return "\n".join(lines)

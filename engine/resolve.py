@@ -108,6 +108,20 @@ def _step(reading: Reading, rule: Rule, facts: Facts, defeated_by: list[str]) ->
         derives=list(rule.derives), defeated_by=[f"{reading.id}.{o}" for o in defeated_by])
 
 
+def decide(reading: Reading, facts: Facts, fired: Sequence[str],
+           ) -> tuple[dict[Question, Decision], dict[str, list[str]]]:
+    """The decision on each question, and the fired rules that were defeated (by whom).
+
+    The part of :func:`resolve` that verification needs, without building a trace.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis = _Analysis(reading, facts, fired)
+    defeated = _defeated(reading, fired)
+    return {q: _decide(reading, q, analysis, fired, defeated) for q in QUESTIONS}, defeated
+
+
 def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
     """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
 
@@ -115,8 +129,7 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
     analysis = _Analysis(reading, facts, fired)
-    defeated = _defeated(reading, fired)
-    decisions = {q: _decide(reading, q, analysis, fired, defeated) for q in QUESTIONS}
+    decisions, defeated = decide(reading, facts, fired)
     flags: list[str] = []
     for rid in fired:
         rule = reading.rule(rid)

@@ -28,7 +28,7 @@ from engine.factspec import FACTS
 from engine.logic import holds
 from engine.model import QUESTIONS, Question, Reading
 from engine.reference import fire_reference
-from engine.resolve import resolve
+from engine.resolve import decide
 from engine.timeval import Interval
 
 FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden"]
@@ -147,7 +147,8 @@ def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
             continue
         if kind == "enum":
             unknown: list[dict[str, FactValue]] = [] if path == "proceedings.stage" else [{}]
-            groups.append([{path: v} for v in FACTS[path].values] + unknown)
+            known: list[dict[str, FactValue]] = [{path: v} for v in FACTS[path].values]
+            groups.append(known + unknown)
         elif kind == "time":
             groups.append([{} if v is None else {path: v} for v in _time_values(reading, path)])
         elif kind == "charges":
@@ -223,20 +224,24 @@ def _key(reading: Reading, facts: dict[str, FactValue], paths: set[str]) -> Key:
 
 
 def _matches(pattern: Key, key: Key) -> bool:
-    return all(pv in (_ANY, kv) for (_, pv), (_, kv) in zip(pattern, key, strict=True))
+    for (_, wanted), (_, value) in zip(pattern, key, strict=True):
+        if wanted != _ANY and wanted != value:
+            return False
+    return True
 
 
 def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
-    """Cover the gap combinations with few patterns, each widened fact by fact while every
-    combination it matches is still a gap (so a pattern never hides an answered case)."""
+    """Cover the gap combinations with few patterns, each widened fact by fact while no
+    answered combination matches it (so a pattern never hides an answered case)."""
+    answered = [k for k in seen if k not in gaps]
     patterns: list[Key] = []
     for key in sorted(gaps):
         if any(_matches(p, key) for p in patterns):
             continue
         pattern = list(key)
         for i, (path, _) in enumerate(key):
-            trial = tuple(pattern[:i]) + ((path, _ANY),) + tuple(pattern[i + 1:])
-            if all(k in gaps for k in seen if _matches(trial, k)):
+            trial = (*pattern[:i], (path, _ANY), *pattern[i + 1:])
+            if not any(_matches(trial, k) for k in answered):
                 pattern[i] = (path, _ANY)
         patterns.append(tuple(pattern))
     return patterns
@@ -256,19 +261,18 @@ def verify(reading: Reading) -> Verification:
         fired = fire_reference(reading, facts)
         fired_ever.update(fired)
         try:
-            outcome = resolve(reading, facts, fired, "reference")
+            decisions, defeated_by = decide(reading, facts, fired)
         except EvaluationError as exc:
             message = str(exc.problems[0].message)
             found, n = conflicts.get(message, (None, 0))
             conflicts[message] = (found or Finding("conflict", message, example_case(
                 facts, f"{reading.id}-conflict-{len(conflicts) + 1}"), tuple(fired)), n + 1)
             continue
-        defeated = {s.rule.split(".", 1)[1] for s in outcome.trace if s.defeated_by}
-        undefeated_ever.update(r for r in fired if r not in defeated)
+        undefeated_ever.update(r for r in fired if r not in defeated_by)
         for q in QUESTIONS:
             key = _key(reading, facts, relevant[q])
             seen[q].add(key)
-            if getattr(outcome, q) == "not_addressed":
+            if decisions[q].answer == "not_addressed":
                 intended = any(q in g.questions and all(holds(t, facts) is True for t in g.tests)
                                for g in reading.gaps)
                 old = gaps[q].get(key)

@@ -148,3 +148,8 @@ def load_documents(text: str, source: str) -> list[Document]:
 def iter_locs(doc: Document) -> Iterator[Loc]:
     """Every located value path in a document (for tests and diagnostics)."""
     return iter(doc.values)
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain data as block YAML, keys in the given order (for example case files)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

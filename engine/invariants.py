@@ -1,0 +1,177 @@
+"""Check a reading's declared invariants on generated cases (used by ``legal-status check``).
+
+Each invariant is searched for a counterexample with the public strategies of
+:mod:`engine.strategies` (so hypothesis is needed: ``pip install 'legal-status[hypothesis]'``).
+The search is seeded, so a run is reproducible; a counterexample is shrunk to a simple case and
+returned as case-file dicts ready to save. Cases on which the reading's rules conflict are left
+to the exhaustive verification (:mod:`engine.verify`), which reports each with an example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.case import CaseRecord
+from engine.caseload import load_case_dict
+from engine.errors import EvaluationError
+from engine.evaluate import EngineChoice, evaluate_case
+from engine.facts import case_facts
+from engine.logic import holds
+from engine.model import Invariant, Reading
+from engine.outcome import Outcome
+from engine.readings import ReadingSet
+from engine.strategies import boundary_instants, case_records, find_example
+
+#: Where each fact lives in a case file, for swapping a fact between two cases.
+_CASE_PATH: dict[str, tuple[str, ...]] = {
+    "detaining_party": ("detaining_party",),
+    "detainee.nationality": ("detainee", "nationality"),
+    "detainee.side": ("detainee", "side"),
+    "detainee.adverse": ("detainee", "side"),
+    "detainee.affiliation": ("detainee", "affiliation"),
+    "capture.time": ("capture", "time"),
+    "capture.circumstances": ("capture", "circumstances"),
+    "entry.time": ("entry",),
+    "proceedings.stage": ("proceedings",),
+    "proceedings.charges": ("proceedings",),
+}
+
+
+@dataclass(frozen=True)
+class InvariantResult:
+    """The outcome of checking one invariant: ``cases`` is the shrunk counterexample, if any."""
+
+    reading: str
+    invariant: str
+    says: str
+    ok: bool
+    message: str
+    cases: tuple[dict[str, Any], ...] = ()
+
+
+def _dump(case: CaseRecord) -> dict[str, Any]:
+    data: dict[str, Any] = case.model_dump(mode="json", by_alias=True, exclude_none=True,
+                                           exclude_defaults=True)
+    data.setdefault("capture", {})
+    return data
+
+
+def _splice(base: CaseRecord, donor: CaseRecord, facts: tuple[str, ...]) -> CaseRecord:
+    """``base`` with the case-file fields behind ``facts`` taken from ``donor``."""
+    out, src = _dump(base), _dump(donor)
+    for path in {_CASE_PATH[f] for f in facts}:
+        target, origin = out, src
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+            origin = origin.get(part, {})
+        if path[-1] in origin:
+            target[path[-1]] = origin[path[-1]]
+        else:
+            target.pop(path[-1], None)
+    return load_case_dict(out)
+
+
+class _Checker:
+    def __init__(self, readings: ReadingSet, reading: Reading, engine: EngineChoice) -> None:
+        self.readings, self.reading, self.engine = readings, reading, engine
+        self.offset = readings.common.default_offset
+
+    def outcome(self, case: CaseRecord) -> Outcome:
+        return evaluate_case(case, self.readings, only=[self.reading.id],
+                             engine=self.engine).readings[self.reading.id]
+
+    def applies(self, inv: Invariant, case: CaseRecord) -> bool:
+        facts = case_facts(case, self.offset)
+        return all(holds(t, facts) is True for t in inv.tests)
+
+    def answers(self, inv: Invariant, case: CaseRecord) -> dict[str, str]:
+        out = self.outcome(case)
+        return {q: getattr(out, q) for q in inv.questions}
+
+    def violation(self, inv: Invariant) -> Callable[[Any], bool]:
+        test = self._violation(inv)
+
+        def guarded(found: Any) -> bool:
+            # A case on which the reading conflicts is not evidence about an invariant: the
+            # exhaustive verification reports every conflict with its own example.
+            try:
+                return test(found)
+            except EvaluationError:
+                return False
+
+        return guarded
+
+    def _violation(self, inv: Invariant) -> Callable[[Any], bool]:
+        if inv.kind == "never":
+            return lambda c: self.applies(inv, c) and any(
+                getattr(self.outcome(c), q) == a for q, a in inv.then_answers)
+        if inv.kind == "implies":
+            def broken(c: CaseRecord) -> bool:
+                if not self.applies(inv, c):
+                    return False
+                out = self.outcome(c)
+                return all(getattr(out, q) == a for q, a in inv.if_answers) and any(
+                    getattr(out, q) != a for q, a in inv.then_answers)
+            return broken
+        if inv.kind == "symmetric":
+            return lambda c: self.applies(inv, c) and (
+                self.answers(inv, c) != self.answers(inv, c.swapped_parties()))
+
+        def changes(pair: tuple[CaseRecord, CaseRecord]) -> bool:
+            case, variant = pair[0], _splice(pair[0], pair[1], inv.facts)
+            return (self.applies(inv, case) and self.applies(inv, variant)
+                    and self.answers(inv, case) != self.answers(inv, variant))
+        return changes
+
+    def explain(self, inv: Invariant, found: Any) -> InvariantResult:
+        if inv.kind == "independent_of":
+            case, variant = found[0], _splice(found[0], found[1], inv.facts)
+            a, b = self.answers(inv, case), self.answers(inv, variant)
+            message = (f"changing only {', '.join(inv.facts)} changes the answers: {a} -> {b}")
+            cases: tuple[dict[str, Any], ...] = (_dump(case), _dump(variant))
+        elif inv.kind == "symmetric":
+            case = found
+            message = (f"swapping AM and AZ changes the answers: {self.answers(inv, case)} -> "
+                       f"{self.answers(inv, case.swapped_parties())}")
+            cases = (_dump(case), _dump(case.swapped_parties()))
+        else:
+            out = self.outcome(found)
+            message = "answers " + ", ".join(f"{q}={getattr(out, q)}" for q in
+                                             ("status", "point8", "release"))
+            cases = (_dump(found),)
+        for n, data in enumerate(cases, 1):
+            data["id"] = f"{self.reading.id}-{inv.id}-{n}"
+        return InvariantResult(self.reading.id, inv.id, inv.says, False, message, cases)
+
+
+def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 300,
+                     seed: int = 0, engine: EngineChoice = "reference",
+                     ) -> list[InvariantResult]:
+    """Search each declared invariant of ``reading`` for a counterexample.
+
+    Args:
+        readings: the reading set ``reading`` belongs to (its instants steer generation).
+        reading: the reading whose ``invariants`` are checked.
+        examples: generated cases per invariant.
+        seed: the search's random seed (same seed, same result).
+        engine: evaluator; ``reference`` by default, since the differential test holds
+            durable_rules to it.
+
+    Returns:
+        One result per invariant, in declaration order.
+    """
+    checker = _Checker(readings, reading, engine)
+    cases = case_records(instants=boundary_instants(readings))
+    results: list[InvariantResult] = []
+    for inv in reading.invariants:
+        strategy: Any = cases if inv.kind != "independent_of" else cases.flatmap(
+            lambda c: cases.map(lambda d: (c, d)))
+        found = find_example(strategy, checker.violation(inv), examples=examples, seed=seed)
+        if found is None:
+            results.append(InvariantResult(reading.id, inv.id, inv.says, True,
+                                           f"held on {examples} generated cases"))
+        else:
+            results.append(checker.explain(inv, found))
+    return results
