@@ -1,7 +1,7 @@
 """Find, load and compile a set of readings: the bundled ones, or those in a folder.
 
-A folder holds ``common.yaml`` and one ``<id>.yaml`` per reading. Every file is checked, and the
-problems of all files are reported together.
+A folder holds one ``<id>.yaml`` per reading and, optionally, its own ``common.yaml`` (else the
+bundled one is used). Every file is checked, and the problems of all files are reported together.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def load_readings(directory: str | Path | None = None, *,
     """Load and compile ``common.yaml`` and every reading in ``directory`` (default: bundled).
 
     Args:
-        directory: a folder with ``common.yaml`` and reading files; None for the bundled ones.
+        directory: a folder of reading files (with or without its own ``common.yaml``); None
+            for the bundled readings.
         allow_conflicts: load readings whose rules could conflict (for ``legal-status check``,
             which reports each conflict with an example case).
 
@@ -74,10 +75,13 @@ def load_readings(directory: str | Path | None = None, *,
         RuleFileError: every problem in every file, located.
     """
     folder = Path(directory) if directory is not None else bundled_rules_dir()
-    if not (folder / COMMON).is_file():
-        raise RuleFileError([Problem(f"no {COMMON} in rules folder '{folder}'",
+    if not folder.is_dir():
+        raise RuleFileError([Problem(f"rules folder '{folder}' does not exist",
                                      SourceSpan(str(folder)))])
-    common = compile_common(_load_one(folder / COMMON))
+    # A folder of one's own readings may leave out common.yaml: the bundled one then serves,
+    # so the ceasefire instant and the statement's sources stay written once.
+    shared = folder / COMMON if (folder / COMMON).is_file() else bundled_rules_dir() / COMMON
+    common = compile_common(_load_one(shared))
     problems: list[Problem] = []
     readings: dict[str, Reading] = {}
     programs: dict[str, DurableProgram] = {}

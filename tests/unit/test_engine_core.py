@@ -114,9 +114,18 @@ def test_bundled_readings_load_and_are_symmetric_by_construction(bundled: Readin
                     assert set(test.operand) == {reading.party}, rule.qid
 
 
-def test_missing_common_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(RuleFileError, match=r"no common\.yaml"):
-        load_readings(str(tmp_path))
+def test_a_folder_without_common_uses_the_bundled_one(tmp_path: Path) -> None:
+    own = (FIXTURES / "rules" / "mini.yaml").read_text().replace("source: T1", "source: M1")
+    (tmp_path / "mini.yaml").write_text(own)
+    rs = load_readings(tmp_path)
+    assert list(rs.readings) == ["mini"] and "ceasefire" in rs.common.instants
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RuleFileError, match="no reading files"):
+        load_readings(tmp_path / "empty")
+    with pytest.raises(RuleFileError, match="expected a mapping at the top of a reading file"):
+        load_readings(FIXTURES / "cases")
+    with pytest.raises(RuleFileError, match="does not exist"):
+        load_readings(tmp_path / "nope")
 
 
 def _tz() -> tzinfo:
