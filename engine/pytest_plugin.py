@@ -39,7 +39,7 @@ What is collected
 Options (command line, or ini keys in ``pytest.ini``, ``tox.ini`` or ``[tool.pytest.ini_options]``
 of ``pyproject.toml``)
     ``--legal-status-rules DIR`` / ``legal_status_rules = DIR``
-        the folder of readings (``common.yaml`` and one file per reading) to check against,
+        the folder of readings (one file per reading; its own ``common.yaml`` optional) to check against,
         instead of the bundled readings; an ini path is relative to the ini file. The readings
         are loaded and compiled once per session; their problems fail every case item.
     ``--legal-status-engine durable|reference`` / ``legal_status_engine``
@@ -68,7 +68,7 @@ from engine.caseload import SUFFIXES, LoadedCase, load_cases
 from engine.errors import EngineError, InputError, Problem, SourceSpan
 from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
 from engine.outcome import CaseResult
-from engine.readings import COMMON, ReadingSet, bundled_rules_dir, load_readings
+from engine.readings import ReadingSet, bundled_rules_dir, load_readings
 from engine.yamlio import MAX_BYTES, load_documents
 
 if TYPE_CHECKING:
@@ -136,8 +136,8 @@ def pytest_configure(config: pytest.Config) -> None:
     elif config.getini("legal_status_rules"):
         base = config.inipath.parent if config.inipath else config.rootpath
         rules = base / str(config.getini("legal_status_rules"))
-    if rules is not None and not (rules / COMMON).is_file():
-        raise pytest.UsageError(f"legal-status: no {COMMON} in rules folder '{rules}'")
+    if rules is not None and not rules.is_dir():
+        raise pytest.UsageError(f"legal-status: rules folder '{rules}' does not exist")
     engine = str(config.option.legal_status_engine or config.getini("legal_status_engine"))
     if engine not in _ENGINES:
         raise pytest.UsageError(f"legal_status_engine: expected one of {', '.join(_ENGINES)}; "

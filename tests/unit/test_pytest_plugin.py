@@ -210,7 +210,7 @@ def test_rule_folder_problems_fail_every_case(pytester: pytest.Pytester) -> None
 def test_usage_errors(pytester: pytest.Pytester) -> None:
     done = pytester.runpytest(*PLUGIN, "--legal-status-rules", "nowhere")
     assert done.ret == pytest.ExitCode.USAGE_ERROR
-    done.stderr.fnmatch_lines(["*legal-status: no common.yaml in rules folder '*nowhere'"])
+    done.stderr.fnmatch_lines(["*legal-status: rules folder '*nowhere' does not exist"])
     pytester.makeini("[pytest]\nlegal_status_engine = rete\n")
     done = pytester.runpytest(*PLUGIN)
     assert done.ret == pytest.ExitCode.USAGE_ERROR
