@@ -40,8 +40,9 @@ Options (command line, or ini keys in ``pytest.ini``, ``tox.ini`` or ``[tool.pyt
 of ``pyproject.toml``)
     ``--legal-status-rules DIR`` / ``legal_status_rules = DIR``
         the folder of readings (one file per reading; its own ``common.yaml`` optional) to
-        check against, instead of the bundled readings; an ini path is relative to the ini file. The readings
-        are loaded and compiled once per session; their problems fail every case item.
+        check against, instead of the bundled readings; an ini path is relative to the ini
+        file. The readings are loaded and compiled once per session; their problems fail every
+        case item.
     ``--legal-status-engine durable|reference`` / ``legal_status_engine``
         durable_rules (default; where it cannot be imported the reference evaluator runs, and the
         summary says so) or the pure-Python reference evaluator.
