@@ -299,10 +299,11 @@ def _gap_findings(reading: Reading, question: Question,
         members = [k for k in gaps if _matches(pattern, k)]
         undeclared = [k for k in members if not gaps[k][1]]
         shown = ", ".join(f"{p} {v}" if v.startswith(("before", "after", "straddling"))
-                          else f"{p}={v}" for p, v in pattern if v != _ANY) or "always"
+                          else f"{p}={v}" for p, v in pattern if v != _ANY)
         example_key = undeclared[0] if undeclared else members[0]
         kind: FindingKind = "gap" if undeclared else "intended_gap"
-        out.append(Finding(kind, f"{question} is not_addressed when {shown}",
+        where = f"when {shown}" if shown else "in every case"
+        out.append(Finding(kind, f"{question} is not_addressed {where}",
                            example_case(gaps[example_key][0], f"{reading.id}-gap-{question}-{n}"),
                            question=question, combinations=len(undeclared or members)))
     return out

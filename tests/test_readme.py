@@ -1,0 +1,38 @@
+"""The README's promises: its example reading is the shipped file, and its commands pass."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import main
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "own-reading"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_shows_the_shipped_example_reading() -> None:
+    assert (EXAMPLE / "rules" / "art4.yaml").read_text(encoding="utf-8") in README
+
+
+def test_readme_check_and_test_commands_pass() -> None:
+    rules = str(EXAMPLE / "rules")
+    check = CliRunner().invoke(main, ["check", "--rules", rules, "--examples", "100"])
+    assert check.exit_code == 0, check.output
+    test = CliRunner().invoke(main, ["test", str(EXAMPLE / "cases"), "--rules", rules])
+    assert test.exit_code == 0, test.output
+
+
+def test_readme_property_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    block = re.search(r"```python\n(from hypothesis import given, settings\n.*?)```", README,
+                      re.S)
+    assert block, "the README's property example is missing"
+    monkeypatch.chdir(ROOT)  # the example names its rules folder relative to the repository
+    namespace: dict[str, object] = {}
+    exec(compile(block[1], "README.md", "exec"), namespace)
+    test = namespace["test_soldiers_of_the_other_side_always_get_a_status"]
+    assert callable(test)
+    test()
