@@ -264,7 +264,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
 @main.command("check")
 @_reading_opt
 @_rules_opt
-@click.option("--examples", default=300, show_default=True, type=click.IntRange(1, 100_000),
+@click.option("--examples", default=200, show_default=True, type=click.IntRange(1, 100_000),
               help="Generated cases per invariant.")
 @click.option("--seed", default=0, show_default=True, type=int,
               help="Seed of the invariant search (same seed, same result).")

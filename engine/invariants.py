@@ -146,7 +146,7 @@ class _Checker:
         return InvariantResult(self.reading.id, inv.id, inv.says, False, message, cases)
 
 
-def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 300,
+def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 200,
                      seed: int = 0, engine: EngineChoice = "reference",
                      ) -> list[InvariantResult]:
     """Search each declared invariant of ``reading`` for a counterexample.

@@ -343,7 +343,7 @@ def case_records(**pins: Unpack[CasePins]) -> SearchStrategy[CaseRecord]:
 
 
 def find_example(strategy: SearchStrategy[T], predicate: Callable[[T], bool], *,
-                 examples: int = 300, seed: int = 0) -> T | None:
+                 examples: int = 200, seed: int = 0) -> T | None:
     """The simplest value of ``strategy`` satisfying ``predicate``, or None if none was found.
 
     A seeded, shrinking search (``hypothesis.find``) over ``examples`` generated values, with

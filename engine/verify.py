@@ -249,7 +249,7 @@ def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
 
 def verify(reading: Reading) -> Verification:
     """Enumerate every abstract combination of ``reading``'s facts and report the findings."""
-    fired_ever: set[str] = set()
+    first_fired: dict[str, dict[str, FactValue]] = {}
     undefeated_ever: set[str] = set()
     conflicts: dict[str, tuple[Finding, int]] = {}
     relevant = {q: _relevant(reading, q) for q in QUESTIONS}
@@ -259,7 +259,8 @@ def verify(reading: Reading) -> Verification:
     for facts in combinations(reading):
         count += 1
         fired = fire_reference(reading, facts)
-        fired_ever.update(fired)
+        for rid in fired:
+            first_fired.setdefault(rid, facts)
         try:
             decisions, defeated_by = decide(reading, facts, fired)
         except EvaluationError as exc:
@@ -281,13 +282,15 @@ def verify(reading: Reading) -> Verification:
     for q in QUESTIONS:
         findings += _gap_findings(reading, q, gaps[q], seen[q])
     for rule in reading.rules:
-        if rule.id not in fired_ever:
+        if rule.id not in first_fired:
+            # No example can exist: no combination of facts makes the rule fire.
             findings.append(Finding("dead_rule", f"rule '{rule.id}' can never fire",
                                     {}, (rule.id,)))
         elif rule.id not in undefeated_ever:
-            findings.append(Finding("always_overridden",
-                                    f"rule '{rule.id}' is overridden whenever it fires",
-                                    {}, (rule.id,)))
+            findings.append(Finding(
+                "always_overridden", f"rule '{rule.id}' is overridden whenever it fires",
+                example_case(first_fired[rule.id], f"{reading.id}-overridden-{rule.id}"),
+                (rule.id,)))
     return Verification(reading.id, count, tuple(_read_paths(reading)), tuple(findings))
 
 

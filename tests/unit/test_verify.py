@@ -55,7 +55,10 @@ def test_declared_gaps_are_reported_but_do_not_fail(broken: ReadingSet) -> None:
 
 def test_dead_and_always_overridden_rules(broken: ReadingSet) -> None:
     assert [f.rules for f in _findings(broken, "dead_rule")] == [("never-fires",)]
-    assert [f.rules for f in _findings(broken, "always_overridden")] == [("shadowed",)]
+    (shadowed,) = _findings(broken, "always_overridden")
+    assert shadowed.rules == ("shadowed",)
+    out = evaluate_case(load_case_dict(shadowed.example), broken).readings["broken"]
+    assert out.overridden == ["broken.shadowed"]
 
 
 def test_combinations_are_counted_exhaustively(broken: ReadingSet) -> None:
