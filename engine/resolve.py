@@ -117,9 +117,16 @@ def decide(reading: Reading, facts: Facts, fired: Sequence[str],
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
+    _, decisions, defeated = _decide_all(reading, facts, fired)
+    return decisions, defeated
+
+
+def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
+                ) -> tuple[_Analysis, dict[Question, Decision], dict[str, list[str]]]:
     analysis = _Analysis(reading, facts, fired)
     defeated = _defeated(reading, fired)
-    return {q: _decide(reading, q, analysis, fired, defeated) for q in QUESTIONS}, defeated
+    decisions = {q: _decide(reading, q, analysis, fired, defeated) for q in QUESTIONS}
+    return analysis, decisions, defeated
 
 
 def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
@@ -128,8 +135,7 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    analysis = _Analysis(reading, facts, fired)
-    decisions, defeated = decide(reading, facts, fired)
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
     flags: list[str] = []
     for rid in fired:
         rule = reading.rule(rid)
