@@ -10,7 +10,6 @@ JSON get positions too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,11 +142,6 @@ def load_documents(text: str, source: str) -> list[Document]:
     finally:
         loader.dispose()
     return docs
-
-
-def iter_locs(doc: Document) -> Iterator[Loc]:
-    """Every located value path in a document (for tests and diagnostics)."""
-    return iter(doc.values)
 
 
 def dump_yaml(data: Any) -> str:
