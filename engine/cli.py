@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -22,6 +23,7 @@ from engine.caseload import CaseBatch, load_cases
 from engine.errors import EngineError, Problem
 from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
 from engine.outcome import CaseResult
+from engine.proofs import prove_invariants
 from engine.readings import COMMON, ReadingSet, load_readings
 from engine.report import ErrorInfo, ReadingInfo, Report
 from engine.verify import verify
@@ -274,7 +276,10 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
     """Verify readings: exhaustive conflicts/gaps/dead rules, and their declared invariants."""
     rs = load_readings(rules_dir, allow_conflicts=True)
     selected = rs.select(reading_ids)
-    verifications = [verify(r) for r in selected]
+    # Exhaustive first: conflicts, gaps, dead rules, and every invariant proved over all
+    # combinations; then the invariants searched on generated cases (concrete times and zones).
+    verifications = [replace(v, findings=v.findings + tuple(prove_invariants(r)))
+                     for r in selected for v in [verify(r)]]
     results: dict[str, list[Any]] = {}
     declared = sum(len(r.invariants) for r in selected)
     if declared:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import combinations, product
 
-from engine.factspec import FACTS
+from engine.factspec import FACTS, party_combinations
 from engine.model import QUESTIONS, Question, Reading, Rule, Test
 
 Conjunction = tuple[Test, ...]
 #: Beyond this many conjunctions per rule the expansion stops and the rule counts as satisfiable
 #: with anything, so the check stays conservative (it may report, never miss, a conflict).
 MAX_CONJUNCTIONS = 4096
-_HOLDER, _OTHER_A, _OTHER_B = "holder", "other-a", "other-b"
 
 
 def expand(reading: Reading) -> dict[str, list[Conjunction] | None]:
@@ -53,19 +52,12 @@ def expand(reading: Reading) -> dict[str, list[Conjunction] | None]:
 
 def _party_ok(tests: list[Test], holder: str | None) -> bool:
     """Party facts and ``detainee.adverse`` are related, so they are solved together."""
-    domain = (_HOLDER, _OTHER_A, _OTHER_B)
-    for dp, side, nat in product(domain, domain, domain[:2]):
-        values: dict[str, str | bool] = {
-            "detaining_party": dp, "detainee.side": side, "detainee.nationality": nat,
-            "detainee.adverse": side != dp,
-        }
-
-        def holds(t: Test, values: dict[str, str | bool] = values) -> bool:
-            v = values[t.path]
-            operand = [_HOLDER if o == holder and isinstance(o, str) else o for o in t.operand]
-            if t.op in {"eq", "in"}:
-                return v in operand
-            return v not in operand
+    for values in party_combinations(holder, nationality=True):
+        def holds(t: Test, values: dict[str, object] = values) -> bool:
+            if t.path not in values:  # an unknown fact satisfies no test
+                return False
+            inside = values[t.path] in t.operand
+            return inside if t.op in {"eq", "in"} else not inside
 
         if all(holds(t) for t in tests):
             return True

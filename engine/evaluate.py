@@ -7,7 +7,8 @@ from typing import Literal
 
 from engine import _durable
 from engine.case import CaseRecord
-from engine.facts import case_facts
+from engine.facts import Facts, case_facts
+from engine.model import Reading
 from engine.outcome import CaseResult, EngineName, Outcome
 from engine.readings import ReadingSet
 from engine.reference import fire_reference
@@ -26,6 +27,13 @@ def engine_to_use(requested: EngineChoice = "durable") -> EngineName:
 def durable_unavailable_reason() -> str | None:
     """Why durable_rules cannot run here (None when it can)."""
     return _durable.import_error()
+
+
+def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName) -> list[str]:
+    """The rules of ``reading`` that fire on ``facts``, in order, on the given engine."""
+    if engine == "durable":
+        return _durable.fire_durable(readings.programs[reading.id], facts)
+    return fire_reference(reading, facts)
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -49,9 +57,6 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
     used = engine_to_use(engine)
     outcomes: dict[str, Outcome] = {}
     for reading in readings.select(only):
-        if used == "durable":
-            fired = _durable.fire_durable(readings.programs[reading.id], facts)
-        else:
-            fired = fire_reference(reading, facts)
+        fired = fire(readings, reading, facts, used)
         outcomes[reading.id] = resolve(reading, facts, fired, used)
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TypeAlias
 
 from engine.case import CaseRecord
+from engine.factspec import is_adverse
 from engine.timeval import Interval
 
 FactValue: TypeAlias = str | bool | Interval | frozenset[str]
@@ -25,7 +26,7 @@ def case_facts(case: CaseRecord, default_offset: tzinfo) -> dict[str, FactValue]
         facts["detainee.nationality"] = person.nationality
     if person.side != "unknown":
         facts["detainee.side"] = person.side
-        facts["detainee.adverse"] = person.side != case.detaining_party
+        facts["detainee.adverse"] = is_adverse(person.side, case.detaining_party)
     if person.affiliation != "unknown":
         facts["detainee.affiliation"] = person.affiliation
     captured = case.capture_interval(default_offset)

@@ -39,7 +39,7 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("detainee.side", "party", CONFLICT_SIDES,
                  doc="the party the detainee served or is associated with"),
         FactSpec("detainee.adverse", "bool",
-                 doc="the detainee's side is known and is not the detaining party"),
+                 doc="the detainee's side is known and the other party to the conflict holds them"),
         FactSpec("detainee.affiliation", "enum", AFFILIATIONS),
         FactSpec("capture.time", "time"),
         FactSpec("capture.circumstances", "enum", CIRCUMSTANCES),
@@ -52,3 +52,36 @@ FACTS: dict[str, FactSpec] = {
 
 #: The value a rule writes for "the party that holds this reading".
 HOLDER = "$holder"
+#: A state that is neither party to the conflict, standing for every such state in enumerations.
+THIRD_STATE = "GE"
+
+
+def is_adverse(side: str, detaining_party: str) -> bool:
+    """Whether a person of ``side`` is held by the other party to the conflict.
+
+    False when held by their own side, and false when held by a state that is not a party to the
+    conflict: none of the readings' sources speaks of such detention as capture by the enemy.
+    """
+    return detaining_party in CONFLICT_SIDES and side != detaining_party
+
+
+def party_combinations(holder: str | None, *, nationality: bool) -> list[dict[str, object]]:
+    """Every distinguishable assignment of the party facts, for exhaustive enumeration.
+
+    The holder (if any), both conflict parties and one third state as detaining party and
+    nationality; both sides and unknown as side; ``detainee.adverse`` derived as in the facts.
+    """
+    parties = list(dict.fromkeys([*(p for p in [holder] if p), *CONFLICT_SIDES, THIRD_STATE]))
+    nationalities: list[str | None] = [*parties, None] if nationality else [None]
+    out: list[dict[str, object]] = []
+    for dp in parties:
+        for side in (*CONFLICT_SIDES, None):
+            for nat in nationalities:
+                facts: dict[str, object] = {"detaining_party": dp}
+                if side is not None:
+                    facts["detainee.side"] = side
+                    facts["detainee.adverse"] = is_adverse(side, dp)
+                if nat is not None:
+                    facts["detainee.nationality"] = nat
+                out.append(facts)
+    return out

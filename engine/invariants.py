@@ -2,9 +2,12 @@
 
 Each invariant is searched for a counterexample with the public strategies of
 :mod:`engine.strategies` (so hypothesis is needed: ``pip install 'legal-status[hypothesis]'``).
-The search is seeded, so a run is reproducible; a counterexample is shrunk to a simple case and
-returned as case-file dicts ready to save. Cases on which the reading's rules conflict are left
-to the exhaustive verification (:mod:`engine.verify`), which reports each with an example.
+This search complements the exhaustive proof of :mod:`engine.proofs` (which decides whether an
+invariant holds) with concrete case-file forms: times in every zone and precision, splices of
+whole blocks. The search is seeded, so a run is reproducible; a counterexample is shrunk to a
+simple case and returned as case-file dicts ready to save. Cases on which the reading's rules
+conflict are left to the exhaustive verification (:mod:`engine.verify`), which reports each with
+an example.
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ from typing import Any
 from engine.case import CaseRecord
 from engine.caseload import load_case_dict
 from engine.errors import EvaluationError
-from engine.evaluate import EngineChoice, evaluate_case
+from engine.evaluate import EngineChoice, engine_to_use, fire
 from engine.facts import case_facts
 from engine.logic import holds
 from engine.model import Invariant, Reading
-from engine.outcome import Outcome
 from engine.readings import ReadingSet
-from engine.strategies import boundary_instants, case_records, find_example
+from engine.resolve import decide
+from engine.strategies import (
+    boundary_instants,
+    case_records,
+    choices,
+    find_example,
+    proceedings_dicts,
+)
 
 #: Where each fact lives in a case file, for swapping a fact between two cases.
 _CASE_PATH: dict[str, tuple[str, ...]] = {
@@ -73,22 +82,56 @@ def _splice(base: CaseRecord, donor: CaseRecord, facts: tuple[str, ...]) -> Case
     return load_case_dict(out)
 
 
+#: Case-record pins that a condition's set tests translate into, to generate only cases it
+#: speaks of instead of filtering most generated cases away.
+_PINS = {"detainee.affiliation": "affiliation", "detainee.side": "side",
+         "detaining_party": "detaining_party", "detainee.nationality": "nationality",
+         "capture.circumstances": "circumstances"}
+
+
 class _Checker:
     def __init__(self, readings: ReadingSet, reading: Reading, engine: EngineChoice) -> None:
         self.readings, self.reading, self.engine = readings, reading, engine
         self.offset = readings.common.default_offset
+        self.instants = boundary_instants(readings)
+        self.tested = 0
 
-    def outcome(self, case: CaseRecord) -> Outcome:
-        return evaluate_case(case, self.readings, only=[self.reading.id],
-                             engine=self.engine).readings[self.reading.id]
+    def cases(self, inv: Invariant) -> Any:
+        """Generated cases the invariant's condition speaks of, times on every boundary."""
+        pins: dict[str, Any] = {}
+        for t in inv.tests:
+            if t.op in ("eq", "in") and t.path in _PINS:
+                pins[_PINS[t.path]] = choices(list(t.operand))
+            elif t.path == "detainee.adverse" and t.operand == (True,):
+                pins.setdefault("detaining_party", choices(["AZ", "AM"]))
+            elif t.path == "proceedings.charges":
+                values = [str(v) for v in t.operand]
+                pins["proceedings"] = (proceedings_dicts(only=values) if t.op == "only"
+                                       else proceedings_dicts(any_of=values))
+        strategy = case_records(instants=self.instants, **pins)
+        return strategy.filter(lambda c: self.applies(inv, c)) if inv.tests else strategy
+
+    def outcome(self, case: CaseRecord) -> dict[str, str]:
+        """The reading's three answers, without building a trace (this runs thousands of times)."""
+        facts = case_facts(case, self.offset)
+        decisions, _ = decide(self.reading, facts, fire(self.readings, self.reading, facts,
+                                                         engine_to_use(self.engine)))
+        return {q: d.answer for q, d in decisions.items()}
 
     def applies(self, inv: Invariant, case: CaseRecord) -> bool:
         facts = case_facts(case, self.offset)
         return all(holds(t, facts) is True for t in inv.tests)
 
+    def counted(self, inv: Invariant, *cases: CaseRecord) -> bool:
+        """Whether the invariant speaks of all ``cases``; counts the cases actually tested."""
+        if all(self.applies(inv, c) for c in cases):
+            self.tested += 1
+            return True
+        return False
+
     def answers(self, inv: Invariant, case: CaseRecord) -> dict[str, str]:
         out = self.outcome(case)
-        return {q: getattr(out, q) for q in inv.questions}
+        return {q: out[q] for q in inv.questions}
 
     def violation(self, inv: Invariant) -> Callable[[Any], bool]:
         test = self._violation(inv)
@@ -105,23 +148,25 @@ class _Checker:
 
     def _violation(self, inv: Invariant) -> Callable[[Any], bool]:
         if inv.kind == "never":
-            return lambda c: self.applies(inv, c) and any(
-                getattr(self.outcome(c), q) == a for q, a in inv.then_answers)
+            return lambda c: self.counted(inv, c) and any(
+                self.outcome(c)[q] == a for q, a in inv.then_answers)
         if inv.kind == "implies":
             def broken(c: CaseRecord) -> bool:
                 if not self.applies(inv, c):
                     return False
                 out = self.outcome(c)
-                return all(getattr(out, q) == a for q, a in inv.if_answers) and any(
-                    getattr(out, q) != a for q, a in inv.then_answers)
+                if not all(out[q] == a for q, a in inv.if_answers):
+                    return False
+                self.tested += 1  # only cases meeting the premise test an implication
+                return any(out[q] != a for q, a in inv.then_answers)
             return broken
         if inv.kind == "symmetric":
-            return lambda c: self.applies(inv, c) and (
+            return lambda c: self.counted(inv, c) and (
                 self.answers(inv, c) != self.answers(inv, c.swapped_parties()))
 
         def changes(pair: tuple[CaseRecord, CaseRecord]) -> bool:
             case, variant = pair[0], _splice(pair[0], pair[1], inv.facts)
-            return (self.applies(inv, case) and self.applies(inv, variant)
+            return (self.counted(inv, case, variant)
                     and self.answers(inv, case) != self.answers(inv, variant))
         return changes
 
@@ -138,8 +183,7 @@ class _Checker:
             cases = (_dump(case), _dump(case.swapped_parties()))
         else:
             out = self.outcome(found)
-            message = "answers " + ", ".join(f"{q}={getattr(out, q)}" for q in
-                                             ("status", "point8", "release"))
+            message = "answers " + ", ".join(f"{q}={a}" for q, a in out.items())
             cases = (_dump(found),)
         for n, data in enumerate(cases, 1):
             data["id"] = f"{self.reading.id}-{inv.id}-{n}"
@@ -163,15 +207,26 @@ def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 
         One result per invariant, in declaration order.
     """
     checker = _Checker(readings, reading, engine)
-    cases = case_records(instants=boundary_instants(readings))
+    anything = case_records(instants=checker.instants)
     results: list[InvariantResult] = []
     for inv in reading.invariants:
+        cases = checker.cases(inv)
+        # For independence, the donor of the varied facts may be any case at all.
         strategy: Any = cases if inv.kind != "independent_of" else cases.flatmap(
-            lambda c: cases.map(lambda d: (c, d)))
+            lambda c, _any=anything: _any.map(lambda d: (c, d)))
+        checker.tested = 0
         found = find_example(strategy, checker.violation(inv), examples=examples, seed=seed)
-        if found is None:
+        if found is None and checker.tested == 0:
+            # Sampling rarely meets a narrow premise; the exhaustive proof (engine.proofs) is
+            # what decides, and it fails an invariant no combination meets. Say it plainly.
             results.append(InvariantResult(reading.id, inv.id, inv.says, True,
-                                           f"held on {examples} generated cases"))
+                                           f"no counterexample; none of {examples} generated "
+                                           "cases met its condition or premise, so only the "
+                                           "exhaustive proof tested it"))
+        elif found is None:
+            results.append(InvariantResult(reading.id, inv.id, inv.says, True,
+                                           f"held on {checker.tested} generated cases that "
+                                           "met its condition"))
         else:
             results.append(checker.explain(inv, found))
     return results

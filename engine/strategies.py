@@ -368,3 +368,24 @@ def find_example(strategy: SearchStrategy[T], predicate: Callable[[T], bool], *,
         return None
     return found
 
+
+
+def choices(values: Sequence[T]) -> SearchStrategy[T]:
+    """Draw from ``values``, shrinking towards the first (a pin for :func:`case_records`)."""
+    return st.sampled_from(list(values))
+
+
+def proceedings_dicts(*, only: Sequence[str] | None = None,
+                      any_of: Sequence[str] | None = None) -> SearchStrategy[dict[str, Any]]:
+    """``proceedings`` blocks whose charges meet an ``only`` or ``any_of`` test of a rule.
+
+    With ``only``: at least one charge, all from ``only``. With ``any_of``: at least one charge
+    from ``any_of``, possibly with others. A pin for :func:`case_records`, so that conditions on
+    charges are met by construction rather than by filtering most cases away.
+    """
+    pool = list(only) if only else list(CHARGES)
+    required = list(any_of) if any_of else pool
+    charges = st.tuples(st.lists(st.sampled_from(required), min_size=1, max_size=2, unique=True),
+                        st.lists(st.sampled_from(pool), max_size=2, unique=True))
+    return st.builds(lambda stage, two: {"stage": stage, "charges": sorted({*two[0], *two[1]})},
+                     st.sampled_from(STAGES), charges)

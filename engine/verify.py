@@ -24,18 +24,20 @@ from typing import Any, Literal
 
 from engine.errors import EvaluationError
 from engine.facts import FactValue, render_value
-from engine.factspec import FACTS
+from engine.factspec import FACTS, party_combinations
 from engine.logic import holds
-from engine.model import QUESTIONS, Question, Reading
+from engine.model import QUESTIONS, Question, Reading, Test
 from engine.reference import fire_reference
 from engine.resolve import decide
 from engine.timeval import Interval
 
-FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden"]
+FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden",
+                      "invariant"]
 #: Kinds that make ``legal-status check`` fail; declared (intended) gaps are only reported.
-FAILING: frozenset[str] = frozenset({"conflict", "gap", "dead_rule", "always_overridden"})
+FAILING: frozenset[str] = frozenset({"conflict", "gap", "dead_rule", "always_overridden",
+                                     "invariant"})
 _DAY, _HOUR = 86_400, 3_600
-_THIRD_STATE = "GE"
+_SOME_TIME = 1_600_000_000  # 2020-09-13: any instant serves where no test compares the time
 
 
 @dataclass(frozen=True)
@@ -65,18 +67,30 @@ class Verification:
         return any(f.kind in FAILING for f in self.findings)
 
 
+def _all_tests(reading: Reading) -> list[Test]:
+    """Every test the reading makes: in rules, and in declared gaps and invariants (whose
+    conditions must be decidable on every combination too)."""
+    tests = [t for r in reading.rules for t in r.tests]
+    tests += [t for g in reading.gaps for t in g.tests]
+    tests += [t for i in reading.invariants for t in i.tests]
+    return tests
+
+
 def _read_paths(reading: Reading) -> list[str]:
-    return sorted({t.path for r in reading.rules for t in r.tests})
+    extra = {p for i in reading.invariants for p in i.facts}
+    return sorted({t.path for t in _all_tests(reading)} | extra)
 
 
 def _instants(reading: Reading, path: str) -> list[tuple[int, str]]:
-    found = {t.instant: t.label for r in reading.rules for t in r.tests
+    found = {t.instant: t.label for t in _all_tests(reading)
              if t.path == path and t.instant is not None}
     return sorted(found.items())
 
 
 def _time_values(reading: Reading, path: str) -> list[Interval | None]:
     instants = [t for t, _ in _instants(reading, path)]
+    if not instants:  # a time no test compares: only known versus unknown can matter
+        return [None, Interval(_SOME_TIME, _SOME_TIME + 1)]
     points = [instants[0] - _DAY] + [
         (a + b) // 2 for a, b in itertools.pairwise(instants)] + [instants[-1] + _DAY]
     values: list[Interval | None] = [None]
@@ -106,8 +120,7 @@ def describe(reading: Reading, path: str, value: FactValue | None) -> str:
 
 
 def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
-    sets = [frozenset(str(v) for v in t.operand) for r in reading.rules for t in r.tests
-            if t.path == path]
+    sets = [frozenset(str(v) for v in t.operand) for t in _all_tests(reading) if t.path == path]
     atoms: dict[tuple[bool, ...], str] = {}
     for charge in FACTS[path].values:
         atoms.setdefault(tuple(charge in s for s in sets), charge)
@@ -116,20 +129,8 @@ def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
 
 
 def _party_values(reading: Reading, paths: list[str]) -> list[dict[str, FactValue]]:
-    sides: list[str | None] = ["AM", "AZ", None]
-    parties = list(dict.fromkeys([*(p for p in [reading.party] if p), "AM", "AZ", _THIRD_STATE]))
-    nationalities: list[str | None] = [*parties, None] if "detainee.nationality" in paths else [
-        None]
-    out: list[dict[str, FactValue]] = []
-    for dp, side, nat in itertools.product(parties, sides, nationalities):
-        facts: dict[str, FactValue] = {"detaining_party": dp}
-        if side is not None:
-            facts["detainee.side"] = side
-            facts["detainee.adverse"] = side != dp
-        if nat is not None:
-            facts["detainee.nationality"] = nat
-        out.append(facts)
-    return out
+    combos = party_combinations(reading.party, nationality="detainee.nationality" in paths)
+    return [{k: v for k, v in c.items() if isinstance(v, str | bool)} for c in combos]
 
 
 _PARTY_PATHS = {"detaining_party", "detainee.side", "detainee.adverse", "detainee.nationality"}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -11,6 +13,7 @@ from engine.cli import main
 from engine.errors import EvaluationError
 from engine.evaluate import evaluate_case
 from engine.invariants import check_invariants
+from engine.proofs import prove_invariants
 from engine.readings import ReadingSet, load_readings
 from engine.verify import Finding, verify
 from tests.conftest import FIXTURES
@@ -99,3 +102,31 @@ def test_check_fails_on_the_broken_reading() -> None:
     for word in ("CONFLICT", "GAP", "DEAD RULE", "ALWAYS OVERRIDDEN",
                  "INVARIANT status-ignores-time VIOLATED", "example case:"):
         assert word in result.output
+
+
+def test_invariants_are_proved_exhaustively(broken: ReadingSet) -> None:
+    (finding,) = prove_invariants(broken.readings["broken"])
+    assert finding.kind == "invariant" and "status-ignores-time" in finding.message
+    assert "when capture.time" in finding.message
+    example = evaluate_case(load_case_dict(finding.example), broken).readings["broken"]
+    assert example.status in {"prisoner_of_war", "criminal_detainee", "indeterminate"}
+
+
+def test_a_vacuous_invariant_fails(tmp_path: Path) -> None:
+    text = (FIXTURES / "rules" / "mini.yaml").read_text()
+    text += """invariants:
+  - id: impossible
+    says: Speaks of no case at all.
+    when: {capture.time: [{before: ceasefire}, {after: ceasefire}]}
+    never: {status: prisoner_of_war}
+"""
+    (tmp_path / "mini.yaml").write_text(text)
+    (tmp_path / "common.yaml").write_text((FIXTURES / "rules" / "common.yaml").read_text())
+    (finding,) = prove_invariants(load_readings(tmp_path).readings["mini"])
+    assert "vacuous" in finding.message
+
+
+def test_bundled_invariants_are_proved(bundled: ReadingSet) -> None:
+    for reading in bundled.readings.values():
+        assert reading.invariants, reading.id
+        assert prove_invariants(reading) == [], reading.id
