@@ -159,7 +159,8 @@ def readings_list(readings: dict[str, Reading]) -> str:
 
 
 def check_report(verifications: list[Verification],
-                 invariants: dict[str, list[InvariantResult]]) -> str:
+                 invariants: dict[str, list[InvariantResult]],
+                 declared: dict[str, int] | None = None) -> str:
     """The result of ``legal-status check``: per reading, coverage, findings and invariants."""
     lines: list[str] = []
     for v in verifications:
@@ -170,8 +171,13 @@ def check_report(verifications: list[Verification],
         verdict = "FAIL" if failing or broken else "ok"
         lines.append(f"{v.reading}: {verdict}: {v.combinations} combinations of "
                      f"{len(v.facts)} facts enumerated ({', '.join(v.facts)})")
+        total = (declared or {}).get(v.reading, len(results))
+        unproved = sum(1 for f in v.findings if f.kind == "invariant")
+        sampled = (f"; on generated cases {len(results) - len(broken)}/{len(results)} hold"
+                   if results else "")
         lines.append(f"  {len(intended)} declared gap region(s) confirmed; "
-                     f"{len(results) - len(broken)}/{len(results)} invariant(s) hold")
+                     f"{total - unproved}/{total} invariant(s) proved over every combination"
+                     f"{sampled}")
         for f in failing:
             lines.append(f"  {f.kind.upper().replace('_', ' ')}: {f.message}"
                          + (f" ({f.combinations} combination(s))" if f.combinations > 1 else ""))

@@ -130,3 +130,16 @@ def test_bundled_invariants_are_proved(bundled: ReadingSet) -> None:
     for reading in bundled.readings.values():
         assert reading.invariants, reading.id
         assert prove_invariants(reading) == [], reading.id
+
+
+def test_check_without_hypothesis_still_proves(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "engine.invariants", None)  # as if hypothesis were absent
+    result = CliRunner().invoke(main, ["check", "--rules", str(FIXTURES.parent.parent /
+                                                                "examples" / "own-reading" /
+                                                                "rules")])
+    assert result.exit_code == 0, result.output
+    assert "2/2 invariant(s) proved over every combination" in result.stdout
+    assert "not also searched on generated cases" in result.stderr
+    assert "not searched)" in result.stdout
