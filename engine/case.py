@@ -60,7 +60,7 @@ TIME_ERROR = "case_time"
 DEFAULT_ZONE = "default_zone"
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 # The two parties, swapped by CaseRecord.swapped_parties.
-_SWAP = {"AM": "AZ", "AZ": "AM"}
+PARTY_SWAP = {"AM": "AZ", "AZ": "AM"}
 
 
 def found(value: object) -> str:
@@ -298,10 +298,10 @@ class CaseRecord(BaseModel):
         """
         person = self.detainee
         detainee = person.model_copy(update={
-            "nationality": _SWAP.get(person.nationality or "", person.nationality),
-            "side": _SWAP.get(person.side, person.side),
+            "nationality": PARTY_SWAP.get(person.nationality or "", person.nationality),
+            "side": PARTY_SWAP.get(person.side, person.side),
         })
-        party = _SWAP.get(self.detaining_party, self.detaining_party)
+        party = PARTY_SWAP.get(self.detaining_party, self.detaining_party)
         return self.model_copy(update={"detaining_party": party, "detainee": detainee})
 
 

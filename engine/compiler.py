@@ -7,7 +7,6 @@ and rejects override and derivation cycles and rules that could conflict (see
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,7 +17,7 @@ from engine.declarations import compile_gaps, compile_invariants
 from engine.errors import Problem, RuleFileError, suggest
 from engine.model import QUESTIONS, Citation, Common, Instant, Reading, Rule, Source
 from engine.ruledoc import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
-from engine.timeval import parse_zone
+from engine.timeval import iso_utc, parse_zone
 from engine.validation import problems_from
 from engine.yamlio import Document, Loc
 
@@ -72,8 +71,7 @@ def compile_common(doc: Document) -> Common:
                                     f"'{inst.at}'", doc.span(("instants", name, "at"))))
             continue
         cites = _cites(inst.cites, sources, doc, ("instants", name, "cites"), problems)
-        iso = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        instants[name] = Instant(name, epoch, iso, inst.says, cites)
+        instants[name] = Instant(name, epoch, iso_utc(epoch), inst.says, cites)
     try:
         offset = parse_zone(cd.default_offset)
     except ValueError as exc:

@@ -7,12 +7,12 @@ it can be true (and none can be false). Times become UTC intervals in integer ep
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from typing import TypeAlias
 
 from engine.case import CaseRecord
 from engine.factspec import is_adverse
-from engine.timeval import Interval
+from engine.timeval import Interval, iso_utc
 
 FactValue: TypeAlias = str | bool | Interval | frozenset[str]
 Facts: TypeAlias = Mapping[str, FactValue]
@@ -55,12 +55,8 @@ def render_value(value: FactValue) -> str:
     return value
 
 
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def render_interval(value: Interval) -> str:
     """An instant as ``2020-11-09T21:00:00Z``; a longer interval as ``start/end`` (exclusive)."""
     if value.hi - value.lo <= 1:
-        return _iso(value.lo)
-    return f"{_iso(value.lo)}/{_iso(value.hi)}"
+        return iso_utc(value.lo)
+    return f"{iso_utc(value.lo)}/{iso_utc(value.hi)}"

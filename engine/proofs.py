@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable
 
+from engine.case import PARTY_SWAP
 from engine.errors import EvaluationError
 from engine.facts import FactValue
 from engine.logic import holds
@@ -22,7 +23,6 @@ from engine.verify import Finding, describe, domains, example_case
 
 Answers = dict[str, str]
 Index = tuple[int, ...]
-_SWAP = {"AM": "AZ", "AZ": "AM"}
 
 
 def _freeze(facts: dict[str, FactValue]) -> Hashable:
@@ -34,7 +34,7 @@ def _swapped(facts: dict[str, FactValue]) -> dict[str, FactValue]:
     for path in ("detaining_party", "detainee.side", "detainee.nationality"):
         value = facts.get(path)
         if isinstance(value, str):
-            out[path] = _SWAP.get(value, value)
+            out[path] = PARTY_SWAP.get(value, value)
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.errors import SourceSpan
 from engine.model import QUESTIONS, Reading
 from engine.outcome import CaseResult, Outcome
 from engine.report import Report
@@ -57,10 +58,7 @@ def table(report: Report) -> str:
 
 
 def _error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
-    where = source or "<input>"
-    if line is not None:
-        where += f":{line}:{column or 1}"
-    return f"{where}: {message}"
+    return f"{SourceSpan(source or '<input>', line, column)}: {message}"
 
 
 def markdown(report: Report) -> str:

@@ -278,3 +278,8 @@ def is_inverted(value: TimeRange, zone: tzinfo | None = None) -> bool:
         _start(value.start, z) >= _end(value.end, z)
         for z in (EXTREME_ZONES if zone is None else (zone,))
     )
+
+
+def iso_utc(epoch: int) -> str:
+    """UTC epoch seconds as ``2020-11-09T21:00:00Z``."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

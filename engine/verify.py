@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from engine.errors import EvaluationError
@@ -29,7 +28,7 @@ from engine.logic import holds
 from engine.model import QUESTIONS, Question, Reading, Test
 from engine.reference import fire_reference
 from engine.resolve import decide
-from engine.timeval import Interval
+from engine.timeval import Interval, iso_utc
 
 FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden",
                       "invariant"]
@@ -167,15 +166,11 @@ def combinations(reading: Reading) -> Iterator[dict[str, FactValue]]:
         yield facts
 
 
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _time(value: FactValue) -> str | dict[str, str]:
     assert isinstance(value, Interval)
     if value.hi - value.lo == 1:
-        return _iso(value.lo)
-    return {"from": _iso(value.lo), "to": _iso(value.hi - 1)}
+        return iso_utc(value.lo)
+    return {"from": iso_utc(value.lo), "to": iso_utc(value.hi - 1)}
 
 
 def example_case(facts: dict[str, FactValue], case_id: str) -> dict[str, Any]:
