@@ -16,10 +16,13 @@ from typing import Any, Literal, ParamSpec, TypeVar
 
 import click
 
-from engine import render
+from engine import render, render_compare
 from engine.case import case_json_schema
 from engine.casecheck import check, unknown_expectations
 from engine.caseload import CaseBatch, load_cases
+from engine.compare import compare_case, summarise
+from engine.comparison import CompareReport
+from engine.counterfactual import DEFAULT_BUDGET
 from engine.errors import EngineError, Problem
 from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
 from engine.outcome import CaseResult
@@ -118,6 +121,52 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     if problems:
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_reading_opt
+@_rules_opt
+@_engine_opt
+@click.option("--account", default="own", show_default=True, metavar="own|uncontested|PARTY",
+              help="Whose account of disputed facts each reading uses.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@click.option("--summary", is_flag=True,
+              help="Only the caseload summary: answers per reading, splits and their facts.")
+@click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
+              type=click.IntRange(1, 10_000_000),
+              help="Most evaluations the search of counterfactuals may make per case.")
+@_guard
+def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
+            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int) -> None:
+    """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
+    rs = load_readings(rules_dir)
+    selected = rs.select(reading_ids)
+    batch = load_cases(paths, default_zone=rs.common.default_offset)
+    problems = list(batch.errors)
+    comparisons = []
+    for loaded in batch.cases:
+        try:
+            comparisons.append(compare_case(loaded.record, rs, only=reading_ids or None,
+                                            account=account, engine=engine,
+                                            source=loaded.source, budget=budget))
+        except EngineError as exc:
+            problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
+                         for p in exc.problems]
+    report = CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems])
+    if fmt == "json":
+        click.echo(render_compare.json_report(report), nl=False)
+    else:
+        render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
+        click.echo(render_fn(report, summary_only=summary), nl=False)
+    _engine_note(engine)
+    if problems:
         sys.exit(2)
 
 

@@ -1,0 +1,185 @@
+"""Exact, bounded search of the smallest changes of facts that change the readings' answers.
+
+Over each fact's abstract values (:mod:`engine.whatif`), single changes are tried first, then
+pairs, and only as far as needed: a pair is searched for a reading and a question only when no
+single change changes that answer, so every reported change is minimal (no strictly smaller
+change changes the answer). Each candidate is a concrete case, evaluated on the chosen engine;
+answers are cached by the abstract values of the facts the reading reads, which is exact because
+the rules only compare times with their instants. A budget of evaluations bounds the search,
+and the result says when it cut the search short.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from engine.case import CaseRecord
+from engine.comparison import (
+    AgreementChange,
+    Counterfactual,
+    DependsRow,
+    DependsTable,
+    FactChange,
+)
+from engine.evaluate import fire
+from engine.facts import FactValue, case_facts
+from engine.model import QUESTIONS, Question, Reading
+from engine.outcome import EngineName
+from engine.readings import ReadingSet
+from engine.resolve import decide
+from engine.timeval import Interval
+from engine import whatif
+
+#: Answers that are no agreement: nobody answers, or the facts leave it open.
+NOT_FIRM = frozenset({"indeterminate", "not_addressed"})
+MAX_CHANGES = 2
+DEFAULT_BUDGET = 20_000
+MAX_DEPENDS_ROWS = 64
+
+Answers = dict[Question, str]
+
+
+class Budget(Exception):
+    """The search met its bound of evaluations."""
+
+
+@dataclass
+class Probe:
+    """Evaluates changed cases under one reading each, caching by abstract facts."""
+
+    readings: ReadingSet
+    engine: EngineName
+    budget: int = DEFAULT_BUDGET
+    evaluations: int = 0
+    cut: bool = False
+    _cache: dict[tuple[str, tuple[tuple[str, object], ...]], Answers] = field(
+        default_factory=dict)
+
+    def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
+                                                                            ...]:
+        out: list[tuple[str, object]] = []
+        for path in sorted({t.path for r in reading.rules for t in r.tests}):
+            value = facts.get(path)
+            if isinstance(value, Interval):
+                value = tuple(value.compare(m.epoch) for m in whatif.marks([reading], path))
+            out.append((path, value))
+        return tuple(out)
+
+    def answers(self, reading: Reading, case: CaseRecord) -> Answers:
+        """The reading's answers on ``case``.
+
+        Raises:
+            Budget: the bound of evaluations is reached (the result records that it was cut).
+        """
+        facts = case_facts(case, self.readings.common.default_offset)
+        key = (reading.id, self._key(reading, facts))
+        if key not in self._cache:
+            if self.evaluations >= self.budget:
+                self.cut = True
+                raise Budget
+            self.evaluations += 1
+            fired = fire(self.readings, reading, facts, self.engine)
+            decisions, _ = decide(reading, facts, fired)
+            self._cache[key] = {q: decisions[q].answer for q in QUESTIONS}
+        return self._cache[key]
+
+
+def _changes(cases: Sequence[CaseRecord], values: Sequence[whatif.Value],
+             readings: Sequence[Reading], offset: tzinfo) -> list[FactChange]:
+    out = []
+    for v in values:
+        where = whatif.marks(readings, v.field)
+        # Readings on different accounts may start from different values of the fact.
+        before = list(dict.fromkeys(whatif.describe(c, v.field, where, offset) for c in cases))
+        out.append(FactChange(fact=v.field, from_=" / ".join(before), to=v.text, value=v.value))
+    return out
+
+
+def _candidates(alts: dict[str, list[whatif.Value]], size: int,
+                ) -> Iterator[tuple[whatif.Value, ...]]:
+    for fields in itertools.combinations(alts, size):
+        yield from itertools.product(*(alts[f] for f in fields))
+
+
+def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
+                            ) -> list[Counterfactual]:
+    """For each question, the smallest changes (one fact, else two) that change the answer of
+    ``reading`` on ``case``."""
+    offset = probe.readings.common.default_offset
+    original = probe.answers(reading, case)
+    alts = {f: whatif.alternatives(case, f, [reading], offset) for f in whatif.case_fields(reading)}
+    found: dict[Question, list[tuple[tuple[whatif.Value, ...], str]]] = {q: [] for q in QUESTIONS}
+    for size in range(1, MAX_CHANGES + 1):
+        open_questions = [q for q in QUESTIONS if not found[q]]
+        if not open_questions:
+            break
+        try:
+            for combo in _candidates(alts, size):
+                answers = probe.answers(reading, whatif.apply(case, combo))
+                for q in open_questions:
+                    if answers[q] != original[q]:
+                        found[q].append((combo, answers[q]))
+        except Budget:
+            break
+    return [Counterfactual(reading=reading.id, question=q, from_=original[q], to=to,
+                           changes=_changes([case], combo, [reading], offset))
+            for q in QUESTIONS for combo, to in found[q]]
+
+
+def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Question,
+                      ) -> list[AgreementChange]:
+    """The smallest changes (one fact, else two) on which every reading gives one firm answer
+    to ``question``. ``cases`` holds each reading's case (on its account of the facts)."""
+    readings = [probe.readings.readings[rid] for rid in cases]
+    offset = probe.readings.common.default_offset
+    fields = list(dict.fromkeys(f for r in readings for f in whatif.case_fields(r)))
+    alts: dict[str, list[whatif.Value]] = {}
+    for f in fields:
+        merged: dict[str, whatif.Value] = {}
+        for rid, case in cases.items():
+            for v in whatif.alternatives(case, f, readings, offset):
+                merged.setdefault(v.text, v)
+        alts[f] = list(merged.values())
+    out: list[AgreementChange] = []
+    for size in range(1, MAX_CHANGES + 1):
+        try:
+            for combo in _candidates(alts, size):
+                answers = {probe.answers(probe.readings.readings[rid], whatif.apply(c, combo))[
+                    question] for rid, c in cases.items()}
+                if len(answers) == 1 and not answers & NOT_FIRM:
+                    out.append(AgreementChange(question=question, answer=answers.pop(),
+                                               changes=_changes(list(cases.values()), combo,
+                                                              readings, offset)))
+        except Budget:
+            break
+        if out:
+            break
+    return out
+
+
+def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Question,
+                  open_facts: Sequence[str]) -> DependsTable:
+    """What ``reading`` would answer to ``question`` for each resolution of ``open_facts``."""
+    offset = probe.readings.common.default_offset
+    fields = list(dict.fromkeys(
+        f for path in open_facts for f in whatif.case_fields_of(path)))
+    options = [whatif.resolutions(case, f, reading, offset) for f in fields]
+    options = [o for o in options if o]
+    rows: list[DependsRow] = []
+    complete = True
+    for n, combo in enumerate(itertools.product(*options)):
+        if n >= MAX_DEPENDS_ROWS:
+            complete = False
+            break
+        try:
+            answer = probe.answers(reading, whatif.apply(case, combo))[question]
+        except Budget:
+            complete = False
+            break
+        rows.append(DependsRow(values={v.field: v.text for v in combo},
+                               set={v.field: v.value for v in combo}, answer=answer))
+    return DependsTable(reading=reading.id, question=question,
+                        facts=[o[0].field for o in options], rows=rows, complete=complete)
