@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
+from engine import whatif
 from engine.case import CaseRecord
 from engine.comparison import (
     AgreementChange,
@@ -31,7 +32,6 @@ from engine.outcome import EngineName
 from engine.readings import ReadingSet
 from engine.resolve import decide
 from engine.timeval import Interval
-from engine import whatif
 
 #: Answers that are no agreement: nobody answers, or the facts leave it open.
 NOT_FIRM = frozenset({"indeterminate", "not_addressed"})
@@ -57,19 +57,24 @@ class Probe:
     cut: bool = False
     _cache: dict[tuple[str, tuple[tuple[str, object], ...]], Answers] = field(
         default_factory=dict)
+    _read: dict[str, list[tuple[str, tuple[whatif.Mark, ...]]]] = field(default_factory=dict)
 
     def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
                                                                             ...]:
+        if reading.id not in self._read:
+            paths = sorted({t.path for r in reading.rules for t in r.tests})
+            self._read[reading.id] = [(p, whatif.marks([reading], p)) for p in paths]
         out: list[tuple[str, object]] = []
-        for path in sorted({t.path for r in reading.rules for t in r.tests}):
+        for path, marks in self._read[reading.id]:
             value = facts.get(path)
-            if isinstance(value, Interval):
-                value = tuple(value.compare(m.epoch) for m in whatif.marks([reading], path))
-            out.append((path, value))
+            # Rules only compare a time with instants: its place among them is all that counts.
+            out.append((path, tuple(value.compare(m.epoch) for m in marks)
+                        if isinstance(value, Interval) else value))
         return tuple(out)
 
-    def answers(self, reading: Reading, case: CaseRecord) -> Answers:
-        """The reading's answers on ``case``.
+    def answers(self, reading: Reading, case: CaseRecord, *, counted: bool = True) -> Answers:
+        """The reading's answers on ``case`` (``counted=False`` for the case as it is, which
+        the budget does not limit).
 
         Raises:
             Budget: the bound of evaluations is reached (the result records that it was cut).
@@ -77,10 +82,10 @@ class Probe:
         facts = case_facts(case, self.readings.common.default_offset)
         key = (reading.id, self._key(reading, facts))
         if key not in self._cache:
-            if self.evaluations >= self.budget:
+            if counted and self.evaluations >= self.budget:
                 self.cut = True
                 raise Budget
-            self.evaluations += 1
+            self.evaluations += counted
             fired = fire(self.readings, reading, facts, self.engine)
             decisions, _ = decide(reading, facts, fired)
             self._cache[key] = {q: decisions[q].answer for q in QUESTIONS}
@@ -109,7 +114,7 @@ def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
     """For each question, the smallest changes (one fact, else two) that change the answer of
     ``reading`` on ``case``."""
     offset = probe.readings.common.default_offset
-    original = probe.answers(reading, case)
+    original = probe.answers(reading, case, counted=False)
     alts = {f: whatif.alternatives(case, f, [reading], offset) for f in whatif.case_fields(reading)}
     found: dict[Question, list[tuple[tuple[whatif.Value, ...], str]]] = {q: [] for q in QUESTIONS}
     for size in range(1, MAX_CHANGES + 1):
@@ -139,7 +144,7 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     alts: dict[str, list[whatif.Value]] = {}
     for f in fields:
         merged: dict[str, whatif.Value] = {}
-        for rid, case in cases.items():
+        for case in cases.values():
             for v in whatif.alternatives(case, f, readings, offset):
                 merged.setdefault(v.text, v)
         alts[f] = list(merged.values())

@@ -110,8 +110,8 @@ def _case_text(c: Comparison) -> list[str]:
     lines += _grid(rows)
     if any(a != "uncontested" for a in c.accounts.values()) or len(set(c.accounts.values())) > 1:
         lines.append("  accounts: " + ", ".join(f"{r} {a}" for r, a in c.accounts.items()))
-    for q, crux in c.crux.items():
-        lines += ["", *("  " + ln for ln in _paragraph(c, q, crux))]
+    for name, crux in c.crux.items():
+        lines += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
     for table in c.depends:
         lines += ["", *("  " + ln for ln in _depends(table))]
     if c.search.note:
@@ -128,9 +128,9 @@ def summary_text(summary: Summary) -> list[str]:
             counts = ", ".join(f"{a} {n}" for a, n in sorted(per[q].items(),
                                                               key=lambda kv: -kv[1]))
             lines.append(f"    {q}: {counts}")
-    for q, s in summary.questions.items():
+    for name, s in summary.questions.items():
         facts = ", ".join(f"{f.fact} ({f.cases})" for f in s.deciding_facts[:5]) or "none"
-        lines.append(f"  {q}: {s.split} of {s.cases} case(s) split the readings "
+        lines.append(f"  {name}: {s.split} of {s.cases} case(s) split the readings "
                      f"({s.legal} legal, {s.factual} factual); deciding facts: {facts}")
     return lines
 
@@ -179,8 +179,8 @@ def markdown(report: CompareReport, *, summary_only: bool = False) -> str:
             out += ["", f"### {c.case_id}", ""]
             if c.title:
                 out += [f"_{c.title}_", ""]
-            for q, crux in c.crux.items():
-                para = _paragraph(c, q, crux)
+            for name, crux in c.crux.items():
+                para = _paragraph(c, name, crux)
                 out += [f"**{para[0]}**", "", *(ln.strip() if ln.strip().startswith("-")
                                                 else ln.strip() + "  " for ln in para[1:]), ""]
             for t in c.depends:

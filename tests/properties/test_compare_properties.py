@@ -1,0 +1,47 @@
+"""Properties of ``compare`` on generated cases, checked by evaluating the changed cases.
+
+* a reported counterfactual always changes the answer, to the answer it reports;
+* no strictly smaller change also changes it (each part of a pair leaves the answer as it was);
+* every agreement change makes every reading give its answer;
+* every ``indeterminate`` answer has an "it depends" table whose rows equal the evaluations of
+  the resolved cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from engine import _durable
+from engine.case import CaseRecord
+from engine.compare import compare_case
+from engine.readings import ReadingSet, load_readings
+from engine.strategies import boundary_instants, case_records
+from tests.comparecheck import check_comparison
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.skipif(not _durable.available(),
+                                reason="durable_rules cannot be imported on this interpreter")
+
+BUNDLED = load_readings()
+MINI = load_readings(FIXTURES / "rules")
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check(readings: ReadingSet, case: CaseRecord) -> None:
+    comparison = compare_case(case, readings)
+    assert comparison.search.complete
+    check_comparison(readings, case, comparison)
+
+
+@SETTINGS
+@given(case_records(instants=boundary_instants(BUNDLED)))
+def test_reported_changes_hold_on_the_bundled_readings(case: CaseRecord) -> None:
+    _check(BUNDLED, case)
+
+
+@SETTINGS
+@given(case_records(instants=boundary_instants(MINI)))
+def test_reported_changes_hold_on_the_test_reading(case: CaseRecord) -> None:
+    _check(MINI, case)
