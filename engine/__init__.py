@@ -8,6 +8,7 @@ The public API, for embedding::
     case = engine.load_case_dict({...})               # or engine.load_cases(["cases/"])
     result = engine.evaluate_case(case, readings)     # all readings, on durable_rules
     result.readings["ihl"].status, result.model_dump_json()
+    comparison = engine.compare_case(case, readings)  # why the readings disagree
 
 Everything returned is immutable and typed; every error is an :class:`EngineError`.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from engine.case import CaseRecord, case_json_schema
 from engine.caseload import CaseBatch, LoadedCase, load_case_dict, load_cases
+from engine.compare import compare_case, summarise
+from engine.comparison import CompareReport, Comparison
 from engine.errors import (
     BackendError,
     CaseFileError,
@@ -38,6 +41,8 @@ __all__ = [
     "CaseRecord",
     "CaseResult",
     "Cite",
+    "CompareReport",
+    "Comparison",
     "Decision",
     "EngineError",
     "EvaluationError",
@@ -52,9 +57,11 @@ __all__ = [
     "UsageError",
     "bundled_rules_dir",
     "case_json_schema",
+    "compare_case",
     "engine_to_use",
     "evaluate_case",
     "load_case_dict",
     "load_cases",
     "load_readings",
+    "summarise",
 ]
