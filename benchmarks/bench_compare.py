@@ -1,0 +1,46 @@
+"""Benchmark: the cost of ``compare`` per case (search evaluations, time) on each engine.
+
+Prints figures; asserts nothing. Run: ``python benchmarks/bench_compare.py [ROUNDS]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from engine.caseload import load_cases
+from engine.compare import compare_case
+from engine.evaluate import engine_to_use
+from engine.readings import load_readings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    """Compare every example case ROUNDS times on each engine and print the figures."""
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    readings = load_readings()
+    cases = [c.record for c in load_cases([ROOT / "cases"]).cases]
+    for engine in ("durable", "reference"):
+        if engine_to_use(engine) != engine:
+            print(f"{engine}: unavailable on this interpreter")
+            continue
+        worst = (0.0, "")
+        evaluations = 0
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for case in cases:
+                t = time.perf_counter()
+                result = compare_case(case, readings, engine=engine)
+                worst = max(worst, (time.perf_counter() - t, case.id))
+                evaluations += result.search.evaluations
+        elapsed = time.perf_counter() - start
+        n = rounds * len(cases)
+        print(f"{engine}: {n} comparisons in {elapsed:.2f} s = {elapsed / n * 1000:.0f} ms/case;"
+              f" {evaluations / n:.0f} search evaluations/case; slowest {worst[1]} "
+              f"{worst[0] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
