@@ -82,7 +82,7 @@ def _check_account(ctx: click.Context, param: click.Parameter, value: str) -> st
     try:
         return check_party(value)
     except ValueError as exc:
-        raise click.BadParameter(f"expected own, uncontested, or {str(exc).removeprefix('expected ')}") from None
+        raise click.BadParameter(f"expected own, uncontested, or a party's id: {exc}") from None
 
 
 #: Whose account of disputed facts to use; shared by every command that evaluates cases.
