@@ -37,12 +37,12 @@ def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel],
     Problems come in file order, which is how a reader fixes them (pydantic orders by field).
     """
     errors = exc.errors(include_url=False)
-    claims = [p for e in errors if e["type"] == CLAIM_ERROR for p in _problems(e, doc, base, model)]
     # A claim list on a field that takes none is also the wrong type there: say it once.
-    taken = {p.span for p in claims}
-    problems = [p for e in errors if e["type"] != CLAIM_ERROR
-                for p in _problems(e, doc, base, model) if p.span not in taken]
-    return sorted(problems + claims, key=_position)
+    taken = {tuple(issue[0]) for e in errors if e["type"] == CLAIM_ERROR
+             for issue in (e.get("ctx") or {})["issues"]}
+    problems = [p for e in errors if e["type"] == CLAIM_ERROR or tuple(e["loc"]) not in taken
+                for p in _problems(e, doc, base, model)]
+    return sorted(problems, key=_position)
 
 
 def _problems(err: ErrorDetails, doc: Document, base: Loc,
