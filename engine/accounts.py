@@ -90,7 +90,7 @@ def document_claims(model: type[BaseModel], schema: dict[str, Any]) -> None:
         value = {k: v for k, v in plain.items() if k not in ("default", "title", "description")}
         props[name] = {
             **{k: v for k, v in plain.items() if k in ("default", "title", "description")},
-            "anyOf": [value, {
+            "anyOf": [*(value["anyOf"] if set(value) == {"anyOf"} else [value]), {
                 "type": "array", "minItems": 1,
                 "description": "Claims: each party's or body's account of this fact.",
                 "items": {"$ref": "#/$defs/Claim", "properties": {"value": value}}}]}

@@ -138,10 +138,11 @@ def test_swapped_parties_swaps_claims() -> None:
 def test_schema_documents_claims() -> None:
     schema = case_json_schema()
     time = schema["$defs"]["Capture"]["properties"]["time"]
-    assert time["anyOf"][1]["type"] == "array"
-    assert time["anyOf"][1]["items"]["$ref"] == "#/$defs/Claim"
-    assert "anyOf" not in schema["$defs"]["Capture"]["properties"]["timezone"] or (
-        schema["$defs"]["Capture"]["properties"]["timezone"]["anyOf"][1].get("type") != "array")
+    claims = time["anyOf"][-1]
+    assert claims["type"] == "array" and claims["items"]["$ref"] == "#/$defs/Claim"
+    assert claims["items"]["properties"]["value"]["anyOf"][-1] == {"type": "null"}
+    zone = schema["$defs"]["Capture"]["properties"]["timezone"]
+    assert all(alt.get("type") != "array" for alt in zone["anyOf"])
     assert set(schema["$defs"]["Claim"]["required"]) == {"value", "asserted_by", "source"}
 
 
@@ -199,3 +200,9 @@ def test_cli_account_option() -> None:
     assert bad.exit_code == 2 and "not an ISO 3166-1 alpha-2 code" in bad.output
     test = runner.invoke(main, ["test", str(DISPUTED), "--account", "uncontested"])
     assert test.exit_code == 0, test.output
+
+
+def test_a_list_on_a_claimable_fact_is_a_list_of_claims() -> None:
+    # A plain list of times used to be "found a list"; a list there now means claims.
+    with pytest.raises(CaseFileError, match=r"capture.time\[0\]: expected a claim, a mapping"):
+        engine.load_case_dict(_case(time=["2020"]))
