@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from engine.case import CaseRecord, case_json_schema
 from engine.caseload import CaseBatch, LoadedCase, load_case_dict, load_cases
-from engine.compare import compare_case, summarise
+from engine.claims import Claim
+from engine.compare import compare_batch, compare_case, summarise
 from engine.comparison import CompareReport, Comparison
 from engine.errors import (
     BackendError,
@@ -30,7 +31,7 @@ from engine.errors import (
     SourceSpan,
     UsageError,
 )
-from engine.evaluate import engine_to_use, evaluate_case
+from engine.evaluate import engine_to_use, evaluate_case, reading_records
 from engine.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
 from engine.readings import ReadingSet, bundled_rules_dir, load_readings
 
@@ -41,6 +42,7 @@ __all__ = [
     "CaseRecord",
     "CaseResult",
     "Cite",
+    "Claim",
     "CompareReport",
     "Comparison",
     "Decision",
@@ -57,11 +59,13 @@ __all__ = [
     "UsageError",
     "bundled_rules_dir",
     "case_json_schema",
+    "compare_batch",
     "compare_case",
     "engine_to_use",
     "evaluate_case",
     "load_case_dict",
     "load_cases",
     "load_readings",
+    "reading_records",
     "summarise",
 ]

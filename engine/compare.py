@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from engine.case import CaseRecord
+from engine.caseload import CaseBatch
 from engine.comparison import (
     Answers,
+    CompareReport,
     Comparison,
     Counterfactual,
     Crux,
@@ -37,11 +39,13 @@ from engine.counterfactual import (
     depends_table,
     reading_counterfactuals,
 )
+from engine.errors import EngineError, Problem
 from engine.evaluate import EngineChoice, engine_to_use, evaluate_case, reading_records
 from engine.factspec import FACTS
 from engine.model import QUESTIONS, Question
 from engine.outcome import CaseResult, Outcome, TraceStep
 from engine.readings import ReadingSet
+from engine.report import ErrorInfo, ReadingInfo
 
 
 def _base_facts(outcome: Outcome, rules: Sequence[str]) -> set[str]:
@@ -203,3 +207,30 @@ def summarise(comparisons: Sequence[Comparison]) -> Summary:
             factual=sum(1 for x in cruxes if x.kind == "factual"),
             deciding_facts=[FactCount(fact=f, cases=n) for f, n in counts.most_common()])
     return Summary(answers=answers, questions=questions)
+
+
+def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str] = (),
+                  account: str = "own", engine: EngineChoice = "durable",
+                  budget: int = DEFAULT_BUDGET, summary: bool = False) -> CompareReport:
+    """Compare every valid case of ``batch``; every invalid one (or one whose evaluation fails)
+    is reported in ``errors``, none silently dropped.
+
+    Raises:
+        UsageError: an unknown reading id.
+    """
+    selected = readings.select(only or None)
+    problems: list[Problem] = list(batch.errors)
+    comparisons: list[Comparison] = []
+    for loaded in batch.cases:
+        try:
+            comparisons.append(compare_case(loaded.record, readings, only=only or None,
+                                            account=account, engine=engine,
+                                            source=loaded.source, budget=budget))
+        except EngineError as exc:
+            problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
+                         for p in exc.problems]
+    return CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems])

@@ -67,3 +67,8 @@ def check_alpha2(code: str) -> str:
         # (difflib offers Argentina's 'AR' for 'ARM').
         hint = ""
     raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code{hint}")
+
+
+def alpha2_for_alpha3(code: str) -> str | None:
+    """The alpha-2 code of an ISO 3166-1 alpha-3 code (``ARM`` -> ``AM``), else None."""
+    return _ALPHA3.get(code)
