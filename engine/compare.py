@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from engine import whatif
 from engine.case import CaseRecord
 from engine.caseload import CaseBatch
 from engine.comparison import (
     Answers,
+    ClaimedFact,
+    ClaimView,
     CompareReport,
     Comparison,
     Counterfactual,
@@ -123,6 +126,24 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
                 kind="factual" if any(common.values()) else "legal", common_accounts=common)
 
 
+def _claimed(case: CaseRecord, readings: ReadingSet,
+             records: dict[str, tuple[CaseRecord, dict[str, str], str]]) -> list[ClaimedFact]:
+    """Each claimed fact: what each claimant says of it, and who supplied it to each reading."""
+    used = [readings.readings[rid] for rid in records]
+    offset = readings.common.default_offset
+    out: list[ClaimedFact] = []
+    for fact, claims in case.claims.items():
+        where = whatif.marks(used, fact)
+        views = [ClaimView(asserted_by=c.asserted_by,
+                           says=whatif.describe(case.on_account(c.asserted_by)[0], fact, where,
+                                                offset),
+                           source=c.source, date=c.date) for c in claims]
+        out.append(ClaimedFact(fact=fact, claims=views,
+                               supplied={rid: sup.get(fact, "case")
+                                         for rid, (_, sup, _) in records.items()}))
+    return out
+
+
 def _agrees(result: CaseResult, question: Question) -> bool:
     return len({getattr(o, question) for o in result.readings.values()}) == 1
 
@@ -177,6 +198,7 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
                 "counterfactuals may be missing")
     return Comparison(
         case_id=case.id, title=case.title, source=source, accounts=accounts,
+        claimed=_claimed(case, readings, records),
         answers={rid: Answers(status=o.status, point8=o.point8, release=o.release)
                  for rid, o in result.readings.items()},
         agreement={q: q not in split for q in QUESTIONS},

@@ -127,6 +127,24 @@ class SearchInfo(_Model):
     note: str | None = None
 
 
+class ClaimView(_Model):
+    """One party's claim on a fact, in the terms the readings distinguish."""
+
+    asserted_by: str
+    says: str
+    source: str
+    date: str | None = None
+
+
+class ClaimedFact(_Model):
+    """A fact given as claims: what each claimant says, and who supplied it to each reading
+    (a party, ``uncontested``, or ``disputed`` when it was left unknown)."""
+
+    fact: str
+    claims: list[ClaimView]
+    supplied: dict[str, str]
+
+
 class Answers(_Model):
     """One reading's three answers."""
 
@@ -142,6 +160,7 @@ class Comparison(_Model):
     title: str | None = None
     source: str
     accounts: dict[str, str]
+    claimed: list[ClaimedFact] = []
     answers: dict[str, Answers]
     agreement: dict[str, bool]
     groups: dict[str, list[Group]]

@@ -108,8 +108,12 @@ def _case_text(c: Comparison) -> list[str]:
         note = "" if c.agreement[q] else f"<- split ({c.crux[q].kind})"
         rows.append([q, *(getattr(c.answers[r], q) for r in ids), note])
     lines += _grid(rows)
-    if any(a != "uncontested" for a in c.accounts.values()) or len(set(c.accounts.values())) > 1:
+    if c.claimed:
         lines.append("  accounts: " + ", ".join(f"{r} {a}" for r, a in c.accounts.items()))
+    for fact in c.claimed:
+        says = "; ".join(f"{v.asserted_by}: {v.says}" for v in fact.claims)
+        used = ", ".join(f"{r} {s}" for r, s in fact.supplied.items())
+        lines.append(f"  claimed {fact.fact}: {says} (used: {used})")
     for name, crux in c.crux.items():
         lines += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
     for table in c.depends:

@@ -4,7 +4,8 @@
 * no strictly smaller change also changes it (each part of a pair leaves the answer as it was);
 * every agreement change makes every reading give its answer;
 * every ``indeterminate`` answer has an "it depends" table whose rows equal the evaluations of
-  the resolved cases.
+  the resolved cases;
+* a split is factual exactly when the readings agree on some common account of the facts.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from engine import _durable
 from engine.case import CaseRecord
 from engine.compare import compare_case
+from engine.evaluate import evaluate_case
 from engine.readings import ReadingSet, load_readings
-from engine.strategies import boundary_instants, case_records
+from engine.strategies import boundary_instants, case_records, claimed_case_dicts
 from tests.comparecheck import check_comparison
 from tests.conftest import FIXTURES
 
@@ -33,6 +35,13 @@ def _check(readings: ReadingSet, case: CaseRecord) -> None:
     comparison = compare_case(case, readings)
     assert comparison.search.complete
     check_comparison(readings, case, comparison)
+    for crux in comparison.crux.values():
+        # Factual means some common account makes the readings agree: check that account.
+        for account, agrees in crux.common_accounts.items():
+            shared = evaluate_case(case, readings, account=account)
+            answers = {getattr(o, crux.question) for o in shared.readings.values()}
+            assert (len(answers) == 1) == agrees
+        assert (crux.kind == "factual") == any(crux.common_accounts.values())
 
 
 @SETTINGS
@@ -45,3 +54,10 @@ def test_reported_changes_hold_on_the_bundled_readings(case: CaseRecord) -> None
 @given(case_records(instants=boundary_instants(MINI)))
 def test_reported_changes_hold_on_the_test_reading(case: CaseRecord) -> None:
     _check(MINI, case)
+
+
+@SETTINGS
+@given(claimed_case_dicts(instants=boundary_instants(BUNDLED)))
+def test_reported_changes_hold_on_cases_with_claims(data: dict[str, object]) -> None:
+    # Each reading on its own account: changes are checked on the case as that reading sees it.
+    _check(BUNDLED, CaseRecord.model_validate(data))
