@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from engine import timeval
 from engine.errors import CaseFileError, Problem
-from engine.iso3166 import check_alpha2
+from engine.iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.timeval import Interval, LocalTime, TimeRange, TimeValue
 
 # The contract's vocabularies, kept compact as the issue lists them.
@@ -176,6 +176,13 @@ class Capture(BaseModel):
     )
     place: str | None = None
     circumstances: Circumstances = "unknown"
+    # The state on whose territory the capture took place, as the case (or the party asserting
+    # it) describes it: the parties place some captures differently (brief §4, May 2021 row).
+    territory: Annotated[str, AfterValidator(check_alpha2_or_unknown)] = Field(
+        default="unknown",
+        description="ISO 3166-1 alpha-2 code of the state on whose territory the capture took "
+        "place, as the case describes it, or 'unknown'.",
+    )
 
 
 class Entry(BaseModel):
@@ -285,8 +292,9 @@ class CaseRecord(BaseModel):
     def swapped_parties(self) -> CaseRecord:
         """The same case with AM and AZ swapped throughout; other codes and ``unknown`` stay.
 
-        Swaps ``detaining_party``, ``detainee.nationality`` and ``detainee.side``: a reading
-        symmetric in the parties answers both cases alike. Applying it twice gives the case back.
+        Swaps ``detaining_party``, ``detainee.nationality``, ``detainee.side`` and
+        ``capture.territory``: a reading symmetric in the parties answers both cases alike.
+        Applying it twice gives the case back.
 
         Example:
             >>> case = CaseRecord.model_validate({"id": "x", "detaining_party": "AZ",
@@ -301,8 +309,11 @@ class CaseRecord(BaseModel):
             "nationality": PARTY_SWAP.get(person.nationality or "", person.nationality),
             "side": PARTY_SWAP.get(person.side, person.side),
         })
+        where = self.capture.territory
+        capture = self.capture.model_copy(update={"territory": PARTY_SWAP.get(where, where)})
         party = PARTY_SWAP.get(self.detaining_party, self.detaining_party)
-        return self.model_copy(update={"detaining_party": party, "detainee": detainee})
+        return self.model_copy(update={"detaining_party": party, "detainee": detainee,
+                                       "capture": capture})
 
 
 def case_json_schema() -> dict[str, Any]:

@@ -67,3 +67,20 @@ def check_alpha2(code: str) -> str:
         # (difflib offers Argentina's 'AR' for 'ARM').
         hint = ""
     raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code{hint}")
+
+
+def check_alpha2_or_unknown(code: str) -> str:
+    """Return ``code`` if it is an ISO 3166-1 alpha-2 code or the word ``unknown``.
+
+    For fields where "not known" is a value an author states (``capture.territory``), like the
+    ``unknown`` of the case file's other vocabularies.
+
+    Raises:
+        ValueError: naming both accepted forms, with :func:`check_alpha2`'s suggestion.
+    """
+    if code == "unknown":
+        return code
+    try:
+        return check_alpha2(code)
+    except ValueError as exc:
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 code or 'unknown'; {exc}") from None

@@ -58,6 +58,10 @@ CEASEFIRE = 1_604_955_600
 PARTIES: tuple[str, ...] = ("AZ", "AM", "RU", "SY", "GE")
 NATIONALITIES: tuple[str, ...] = ("AM", "AZ", "RU", "SY", "GE")
 SIDES: tuple[str, ...] = ("AM", "AZ", "unknown")
+#: ``capture.territory`` values drawn by default after "absent": both parties, the word
+#: ``unknown`` written out (the same fact as absent, a form a rule must not tell apart), and
+#: states that are neither party nor holder of a reading (a third state, and Russia).
+TERRITORIES: tuple[str, ...] = ("AZ", "AM", "unknown", "GE", "RU")
 #: ``capture.timezone`` values drawn by default (after "absent", which means the rules' default).
 TIMEZONES: tuple[str, ...] = (
     "+04:00", "+03:00", "Z", "Asia/Baku", "Asia/Yerevan", "Europe/Moscow", "-05:00",
@@ -218,9 +222,10 @@ class CasePins(TypedDict, total=False):
     """Keyword options of :func:`case_dicts` and :func:`case_records`.
 
     Each takes a value (every case has it) or a strategy (each case draws from it). ``None`` is
-    the field left out: unknown for ``nationality``, ``capture_time`` and ``circumstances``; no
-    block for ``entry``, ``proceedings`` and ``release``. ``instants`` is not a field: it is what
-    the default capture and entry times concentrate on. ``expect`` is never generated.
+    the field left out: unknown for ``nationality``, ``capture_time``, ``circumstances`` and
+    ``territory``; no block for ``entry``, ``proceedings`` and ``release``. ``instants`` is not a
+    field: it is what the default capture and entry times concentrate on. ``expect`` is never
+    generated.
     """
 
     id: str | SearchStrategy[str]
@@ -233,6 +238,7 @@ class CasePins(TypedDict, total=False):
     timezone: str | SearchStrategy[str | None] | None
     place: str | SearchStrategy[str | None] | None
     circumstances: str | SearchStrategy[str | None] | None
+    territory: str | SearchStrategy[str | None] | None
     entry: TimeInput | SearchStrategy[TimeInput | None] | None
     proceedings: Mapping[str, Any] | SearchStrategy[Mapping[str, Any] | None] | None
     release: Mapping[str, Any] | SearchStrategy[Mapping[str, Any] | None] | None
@@ -257,6 +263,7 @@ def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
         "timezone": _optional(st.sampled_from(TIMEZONES)),
         "place": st.none(),
         "circumstances": st.sampled_from([*CIRCUMSTANCES, None]),
+        "territory": st.sampled_from([None, *TERRITORIES]),
         "entry": st.one_of(st.none(), capture_times(instants=instants)),
         "proceedings": _optional(st.fixed_dictionaries(
             {"stage": st.sampled_from(STAGES),
@@ -272,7 +279,7 @@ def _assemble(v: Mapping[str, Any]) -> dict[str, Any]:
     """A case mapping from drawn field values; ``None`` leaves a field out."""
     person = {"nationality": v["nationality"], "affiliation": v["affiliation"], "side": v["side"]}
     capture = {"time": v["capture_time"], "timezone": v["timezone"], "place": v["place"],
-               "circumstances": v["circumstances"]}
+               "circumstances": v["circumstances"], "territory": v["territory"]}
     data: dict[str, Any] = {
         "id": v["id"], "title": v["title"], "detaining_party": v["detaining_party"],
         "detainee": {k: x for k, x in person.items() if x is not None},
@@ -367,7 +374,6 @@ def find_example(strategy: SearchStrategy[T], predicate: Callable[[T], bool], *,
     except (NoSuchExample, Unsatisfiable):
         return None
     return found
-
 
 
 def choices(values: Sequence[T]) -> SearchStrategy[T]:
