@@ -70,10 +70,11 @@ def is_adverse(side: str, detaining_party: str) -> bool:
 def territory_values(holder: str | None) -> list[str | None]:
     """The distinguishable values of ``capture.territory`` for exhaustive enumeration.
 
-    Rules test it only against the holder, so the holder, both conflict parties, one third
-    state and unknown (None) tell every rule apart, and the AM/AZ swap of a value is present.
+    Rules test it only against the holder, so the holder, both conflict parties (so that the
+    AM/AZ swap of every value is present for the symmetry proof) and unknown (None) tell every
+    rule apart; a further third state would only repeat "not the holder".
     """
-    return [*dict.fromkeys([*(p for p in [holder] if p), *CONFLICT_SIDES, THIRD_STATE]), None]
+    return [*dict.fromkeys([*(p for p in [holder] if p), *CONFLICT_SIDES]), None]
 
 
 def party_combinations(holder: str | None, *, nationality: bool) -> list[dict[str, object]]:
