@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from engine.case import CaseRecord, case_json_schema
 from engine.caseload import CaseBatch, LoadedCase, load_case_dict, load_cases
+from engine.claims import Claim
 from engine.errors import (
     BackendError,
     CaseFileError,
@@ -27,7 +28,7 @@ from engine.errors import (
     SourceSpan,
     UsageError,
 )
-from engine.evaluate import engine_to_use, evaluate_case
+from engine.evaluate import engine_to_use, evaluate_case, reading_records
 from engine.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
 from engine.readings import ReadingSet, bundled_rules_dir, load_readings
 
@@ -38,6 +39,7 @@ __all__ = [
     "CaseRecord",
     "CaseResult",
     "Cite",
+    "Claim",
     "Decision",
     "EngineError",
     "EvaluationError",
@@ -57,4 +59,5 @@ __all__ = [
     "load_case_dict",
     "load_cases",
     "load_readings",
+    "reading_records",
 ]

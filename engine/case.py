@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -25,8 +26,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine import timeval
-from engine.errors import CaseFileError, Problem
+from engine import accounts, timeval
+from engine import claims as claim_lists
+from engine.claims import Claim
+from engine.errors import CaseFileError, Problem, found
 from engine.iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.timeval import Interval, LocalTime, TimeRange, TimeValue
 
@@ -61,23 +64,6 @@ DEFAULT_ZONE = "default_zone"
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 # The two parties, swapped by CaseRecord.swapped_parties.
 PARTY_SWAP = {"AM": "AZ", "AZ": "AM"}
-
-
-def found(value: object) -> str:
-    """Describe a found value for a message: ``'army'``, ``the number 2020``, ``a mapping``."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a value of type {type(value).__name__}"
 
 
 def _time_error(reason: str, *, at: str = "", kind: str = "value") -> PydanticCustomError:
@@ -116,12 +102,6 @@ def _parse_time(value: object) -> TimeValue:
     return _time_text(value, "")
 
 
-def _dump_time(value: TimeValue) -> str | dict[str, str]:
-    if isinstance(value, TimeRange):
-        return {"from": str(value.start), "to": str(value.end)}
-    return str(value)
-
-
 _TEXT = {
     "type": "string",
     "description": f"A time: {timeval.ACCEPTED_TIMES}; local ones in the case's zone",
@@ -134,7 +114,7 @@ _TIME_SCHEMA: dict[str, Any] = {
 Time = Annotated[
     TimeValue,
     PlainValidator(_parse_time),
-    PlainSerializer(_dump_time),
+    PlainSerializer(timeval.as_written),
     WithJsonSchema(_TIME_SCHEMA),
 ]
 
@@ -234,6 +214,16 @@ class CaseRecord(BaseModel):
     expect: dict[str, Expectation] = Field(
         default_factory=dict, description="Expected answers per reading id."
     )
+    # The plain fields above hold the uncontested values, so every consumer can ignore claims.
+    claims: Annotated[dict[str, tuple[Claim, ...]], BeforeValidator(claim_lists.report_issues)] = (
+        Field(default_factory=dict, description="Claims per fact path, in file order (the "
+              "dumped form of claims written inline on the facts).")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lift_claims(cls, data: Any, info: ValidationInfo) -> Any:
+        return claim_lists.lift_claims(cls, data, (info.context or {}).get(DEFAULT_ZONE))
 
     def _times(self) -> Iterator[tuple[str, TimeValue]]:
         for name in ("capture", "entry", "release"):
@@ -293,8 +283,9 @@ class CaseRecord(BaseModel):
         """The same case with AM and AZ swapped throughout; other codes and ``unknown`` stay.
 
         Swaps ``detaining_party``, ``detainee.nationality``, ``detainee.side`` and
-        ``capture.territory``: a reading symmetric in the parties answers both cases alike.
-        Applying it twice gives the case back.
+        ``capture.territory``, and in claims who asserted them and values that are party codes:
+        a reading symmetric in the parties answers both cases alike. Applying it twice gives the
+        case back.
 
         Example:
             >>> case = CaseRecord.model_validate({"id": "x", "detaining_party": "AZ",
@@ -312,16 +303,36 @@ class CaseRecord(BaseModel):
         where = self.capture.territory
         capture = self.capture.model_copy(update={"territory": PARTY_SWAP.get(where, where)})
         party = PARTY_SWAP.get(self.detaining_party, self.detaining_party)
+        claims = accounts.swap_claims(CaseRecord, self.claims, PARTY_SWAP)
         return self.model_copy(update={"detaining_party": party, "detainee": detainee,
-                                       "capture": capture})
+                                       "capture": capture, "claims": claims})
+
+    def on_account(self, party: str | None) -> tuple[CaseRecord, dict[str, str]]:
+        """The case as ``party`` tells it, and who supplied each claimable fact.
+
+        For each claimed fact: ``party``'s value if it made a claim (supplied by ``party``);
+        else the value all claims agree on (``uncontested``); else unknown (``disputed``).
+        ``None`` is the uncontested account. Other facts are supplied by ``case``.
+
+        Returns:
+            A record without claims, validated like any other, and a mapping from every
+            claimable fact path (and ``detaining_party``) to its supplier.
+        """
+        return accounts.resolve_account(self, self.claims, party)
+
+    def claimants(self) -> tuple[str, ...]:
+        """Everyone who asserted a claim in this case, in order of first appearance."""
+        return tuple(dict.fromkeys(c.asserted_by for cs in self.claims.values() for c in cs))
 
 
 def case_json_schema() -> dict[str, Any]:
     """The JSON Schema of a case file: one case, or a list of cases.
 
-    Times appear as strings or ``{from, to}`` mappings, as they are written.
+    Times appear as strings or ``{from, to}`` mappings, as they are written; each fact that
+    may be disputed also as a list of claims.
     """
     schema = CaseRecord.model_json_schema(by_alias=True)
+    accounts.document_claims(CaseRecord, schema)
     defs = schema.pop("$defs", {})
     defs["CaseRecord"] = schema
     return {

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from engine.case import DEFAULT_ZONE, CaseRecord, found
-from engine.errors import CaseFileError, InputError, Problem, SourceSpan
+from engine.case import DEFAULT_ZONE, CaseRecord
+from engine.errors import CaseFileError, InputError, Problem, SourceSpan, found
 from engine.validation import problems_from
 from engine.yamlio import MAX_BYTES, Document, Loc, load_documents
 

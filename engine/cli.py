@@ -20,8 +20,15 @@ from engine import render
 from engine.case import case_json_schema
 from engine.casecheck import check, unknown_expectations
 from engine.caseload import CaseBatch, load_cases
+from engine.claims import UNCONTESTED, check_party
 from engine.errors import EngineError, Problem
-from engine.evaluate import EngineChoice, durable_unavailable_reason, engine_to_use, evaluate_case
+from engine.evaluate import (
+    OWN,
+    EngineChoice,
+    durable_unavailable_reason,
+    engine_to_use,
+    evaluate_case,
+)
 from engine.outcome import CaseResult
 from engine.proofs import prove_invariants
 from engine.readings import COMMON, ReadingSet, load_readings
@@ -69,8 +76,35 @@ _engine_opt = click.option("--engine", type=click.Choice(["durable", "reference"
                            help="durable_rules (Rete) or the pure-Python reference evaluator.")
 
 
+def _check_account(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value in (OWN, UNCONTESTED):
+        return value
+    try:
+        return check_party(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected own, uncontested, or a party's id: {exc}") from None
+
+
+#: Whose account of disputed facts to use; shared by every command that evaluates cases.
+_account_opt = click.option(
+    "--account", default=OWN, show_default=True, metavar="own|uncontested|PARTY",
+    callback=_check_account,
+    help="Whose account of disputed facts each reading uses: its own declared account (its "
+         "holder's, or the uncontested one), the uncontested one, or that of PARTY (AM, ICRC).")
+
+
+def _account_note(batch: CaseBatch, account: str) -> None:
+    """Say so when a party's account is asked for and that party claims nothing here."""
+    if account in (OWN, UNCONTESTED):
+        return
+    if not any(account in loaded.record.claimants() for loaded in batch.cases):
+        click.echo(f"note: {account} makes no claim in the cases given; its account is the "
+                   "uncontested one.", err=True)
+
+
 def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str],
-                    engine: EngineChoice) -> tuple[list[CaseResult], list[Problem]]:
+                    engine: EngineChoice, account: str = OWN,
+                    ) -> tuple[list[CaseResult], list[Problem]]:
     results: list[CaseResult] = []
     problems = list(batch.errors)
     known = list(rs.readings)
@@ -78,7 +112,7 @@ def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str]
         problems += unknown_expectations(loaded, known)
         try:
             results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
-                                         engine=engine, source=loaded.source))
+                                         engine=engine, source=loaded.source, account=account))
         except EngineError as exc:
             # One case failing (a conflict, an unresolvable time) must not sink the batch.
             problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
@@ -97,16 +131,17 @@ def main() -> None:
 @_reading_opt
 @_rules_opt
 @_engine_opt
+@_account_opt
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
               default="table", show_default=True)
 @_guard
 def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-             engine: EngineChoice, fmt: Format) -> None:
+             engine: EngineChoice, account: str, fmt: Format) -> None:
     """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
     batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, reading_ids, engine)
+    results, problems = _evaluate_batch(batch, rs, reading_ids, engine, account)
     report = Report(engine=engine_to_use(engine),
                     readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
                               for r in selected],
@@ -115,6 +150,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                  "markdown": render.markdown}
     click.echo(renderers[fmt](report), nl=False)
     _engine_note(engine)
+    _account_note(batch, account)
     if problems:
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
@@ -127,11 +163,12 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @_reading_opt
 @_rules_opt
 @_engine_opt
+@_account_opt
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @_guard
 def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
-            rules_dir: str | None, engine: EngineChoice, fmt: str) -> None:
+            rules_dir: str | None, engine: EngineChoice, account: str, fmt: str) -> None:
     """Explain, reading by reading, why the case in CASE_PATH gets its answers."""
     rs = load_readings(rules_dir)
     rs.select(reading_ids)
@@ -144,10 +181,11 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
         raise EngineError(f"no case '{case_id}' in {case_path} (cases: {ids})")
     for loaded in chosen:
         result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
-                               source=loaded.source)
+                               source=loaded.source, account=account)
         click.echo(result.model_dump_json(indent=2) if fmt == "json"
                    else render.explain(result, rs.readings))
     _engine_note(engine)
+    _account_note(CaseBatch(tuple(chosen)), account)
 
 
 @main.command()
@@ -226,8 +264,10 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
 @click.argument("paths", nargs=-1)
 @_rules_opt
 @_engine_opt
+@_account_opt
 @_guard
-def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice) -> None:
+def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice,
+             account: str) -> None:
     """Check the expect blocks of the case files in PATHS (default: ./cases)."""
     if not paths:
         if not Path("cases").is_dir():
@@ -235,7 +275,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
         paths = ("cases",)
     rs = load_readings(rules_dir)
     batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, (), engine)
+    results, problems = _evaluate_batch(batch, rs, (), engine, account)
     by_id = {r.case_id: r for r in results}
     mismatches = []
     checked = 0
@@ -257,6 +297,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
                f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
     _engine_note(engine)
+    _account_note(batch, account)
     if problems:
         sys.exit(2)
     if mismatches:

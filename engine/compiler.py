@@ -175,6 +175,11 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     if expected_id is not None and rd.reading != expected_id:
         problems.append(Problem(f"reading id '{rd.reading}' must equal the file name "
                                 f"'{expected_id}'", doc.span(("reading",))))
+    account = rd.account or ("holder" if rd.held_by.party else "uncontested")
+    if account == "holder" and rd.held_by.party is None:
+        problems.append(Problem("account: 'holder' needs a party, but held_by.party is null: a "
+                                "reading held by no party has no account of its own; write "
+                                "'account: uncontested'", doc.span(("account",))))
     own = _sources(rd.sources, doc, ("sources",), problems)
     sources = {**common.sources, **own}
     rc = ConditionCompiler(doc, common, rd.held_by.party, rd.derived, problems)
@@ -215,7 +220,8 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     reading = Reading(rd.reading, rd.title, rd.held_by.name, rd.held_by.party, rd.summary, sources,
                       dict(rd.flags), dict(rd.derived), tuple(rules), doc.source, common,
                       {k: tuple(v) for k, v in derived_by.items()},
-                      {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants)
+                      {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants,
+                      account=rd.held_by.party if account == "holder" else None)
     conflicts = [] if allow_conflicts else find_conflicts(reading)
     if conflicts:
         raise RuleFileError([

@@ -69,6 +69,11 @@ def check_alpha2(code: str) -> str:
     raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code{hint}")
 
 
+def alpha2_for_alpha3(code: str) -> str | None:
+    """The alpha-2 code of an ISO 3166-1 alpha-3 code (``ARM`` -> ``AM``), else None."""
+    return _ALPHA3.get(code)
+
+
 def check_alpha2_or_unknown(code: str) -> str:
     """Return ``code`` if it is an ISO 3166-1 alpha-2 code or the word ``unknown``.
 

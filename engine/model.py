@@ -145,6 +145,8 @@ class Reading:
     by_id: dict[str, Rule] = field(default_factory=dict)
     gaps: tuple[Gap, ...] = ()
     invariants: tuple[Invariant, ...] = ()
+    #: The party whose account of disputed facts the reading adopts; None: the uncontested one.
+    account: str | None = None
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""

@@ -70,6 +70,11 @@ class Outcome(_Model):
     trace: list[TraceStep]
     overridden: list[str] = []
     decisions: dict[str, Decision] = {}
+    #: Whose account of disputed facts was used: a party or body id, or ``uncontested``.
+    account: str = "uncontested"
+    #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id, or
+    #: ``disputed`` (unknown because the claims differ and the account's party made none).
+    supplied_by: dict[str, str] = {}
 
 
 class CaseResult(_Model):

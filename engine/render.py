@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.claims import CASE, DISPUTED, UNCONTESTED
 from engine.errors import SourceSpan
 from engine.model import QUESTIONS, Reading
 from engine.outcome import CaseResult, Outcome
@@ -18,6 +19,7 @@ from engine.yamlio import dump_yaml
 if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results
     from engine.invariants import InvariantResult
 
+_SUPPLIED = {UNCONTESTED: "as all claims agree", DISPUTED: "unknown (claims differ)"}
 _MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
          "inference": " [inference]", "first_hand": ""}
 
@@ -50,11 +52,19 @@ def table(report: Report) -> str:
             lines.append("  flags    " + "; ".join(flags))
         if unknown:
             lines.append("  unknown  " + "; ".join(unknown))
+        if _claimed(result):
+            lines.append("  account  " + "; ".join(
+                f"{r}: {o.account}" for r, o in result.readings.items()))
         lines.append("")
     lines.append(f"{len(report.results)} case(s) evaluated with the {report.engine} engine"
                  + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
     lines += [f"  {_error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
     return "\n".join(lines) + "\n"
+
+
+def _claimed(result: CaseResult) -> bool:
+    """Whether any reading used a fact that claims supplied."""
+    return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
 
 
 def _error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
@@ -104,6 +114,12 @@ def explain(result: CaseResult, readings: dict[str, Reading]) -> str:
 def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
     lines = [f"== {reading.title}", f"   held by: {reading.held_by}",
              f"   engine: {outcome.engine}"]
+    account = "the uncontested account" if outcome.account == UNCONTESTED else (
+        f"{outcome.account}'s account")
+    claimed = {k: v for k, v in outcome.supplied_by.items() if v != CASE}
+    lines.append(f"   facts on {account}" + (": " + ", ".join(
+        f"{k} {_SUPPLIED.get(v, f'as claimed by {v}')}" for k, v in claimed.items())
+        if claimed else " (no fact it tests is claimed)"))
     for q in QUESTIONS:
         d = outcome.decisions.get(q)
         why = ""

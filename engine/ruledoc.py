@@ -113,6 +113,8 @@ class ReadingDoc(_Model):
     reading: Ident
     title: str = Field(min_length=1)
     held_by: HolderDoc
+    # Whose account of disputed facts the reading adopts by default (None: see the compiler).
+    account: Literal["holder", "uncontested"] | None = None
     summary: str = Field(min_length=1)
     sources: list[SourceDoc] = []
     flags: dict[Ident, str] = {}

@@ -33,7 +33,7 @@ AM, held by AZ, captured on a date well before the first instant, with no procee
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 from random import Random
 from typing import Any, Literal, TypeAlias, TypedDict, TypeVar, Unpack, get_args, overload
 
@@ -42,11 +42,21 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
-from engine import timeval
 from engine.case import AFFILIATIONS, CHARGES, CIRCUMSTANCES, STAGES, CaseRecord, Mechanism
 from engine.caseload import load_case_dict
 from engine.errors import suggest
 from engine.readings import ReadingSet
+from engine.timetexts import (
+    DAY,
+    INSTANT_OFFSETS,
+    LOCAL_OFFSETS,
+    as_range,
+    date_text,
+    instant_text,
+    local_text,
+    local_wall,
+    months_around,
+)
 
 T = TypeVar("T")
 TimeInput: TypeAlias = str | dict[str, str]
@@ -58,90 +68,31 @@ CEASEFIRE = 1_604_955_600
 PARTIES: tuple[str, ...] = ("AZ", "AM", "RU", "SY", "GE")
 NATIONALITIES: tuple[str, ...] = ("AM", "AZ", "RU", "SY", "GE")
 SIDES: tuple[str, ...] = ("AM", "AZ", "unknown")
-#: ``capture.territory`` values drawn by default after "absent": both parties, the word
-#: ``unknown`` written out (the same fact as absent, a form a rule must not tell apart), and
-#: states that are neither party nor holder of a reading (a third state, and Russia).
+#: ``capture.territory`` values after "absent": both parties, ``unknown`` written out, third states.
 TERRITORIES: tuple[str, ...] = ("AZ", "AM", "unknown", "GE", "RU")
-#: ``capture.timezone`` values drawn by default (after "absent", which means the rules' default).
-TIMEZONES: tuple[str, ...] = (
-    "+04:00", "+03:00", "Z", "Asia/Baku", "Asia/Yerevan", "Europe/Moscow", "-05:00",
-)
+#: ``capture.timezone`` values drawn after "absent" (the rules' default).
+TIMEZONES = ("+04:00", "+03:00", "Z", "Asia/Baku", "Asia/Yerevan", "Europe/Moscow", "-05:00")
 MECHANISMS: tuple[str, ...] = get_args(Mechanism)
 
-#: Phases for a search with :func:`hypothesis.find`: no explain phase (it annotates failing
-#: tests only, and costs more than the shrinking itself).
+#: Phases for :func:`hypothesis.find`: no explain phase (it annotates failing tests only).
 SEARCH_PHASES = (Phase.generate, Phase.target, Phase.shrink)
-_DAY = 86_400
-# Local forms are written as read in the conflict zone's default offset (+04:00), Moscow's and UTC.
-_LOCAL_OFFSETS = (240, 180, 0)
-# Offsets that instants are written with: the same, and one far away.
-_INSTANT_OFFSETS = (240, 180, 0, -210)
 _NEAR = st.integers(-3, 3)
-_FAR = st.sampled_from([-_DAY, -3600, -60, 60, 3600, _DAY])
-
-
-def _local(epoch: int, offset_minutes: int) -> datetime:
-    return datetime.fromtimestamp(epoch, timezone(timedelta(minutes=offset_minutes)))
-
-
-def _instant_text(epoch: int, offset_minutes: int, half: bool) -> str:
-    wall = _local(epoch, offset_minutes)
-    value = timeval.LocalTime("instant", wall.year, wall.month, wall.day, wall.hour, wall.minute,
-                              wall.second, 500_000 if half else 0, offset_minutes)
-    return str(value)
-
-
-def _local_text(epoch: int, offset_minutes: int) -> str:
-    # Whole minutes without their seconds: 2020-11-10T01:00, a form case files use too.
-    return _local(epoch, offset_minutes).strftime("%Y-%m-%dT%H:%M:%S").removesuffix(":00")
-
-
-def _date_text(day: date) -> str:
-    return day.isoformat()
-
-
-def _months(day: date) -> list[str]:
-    index = day.year * 12 + day.month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in (index - 1, index, index + 1)]
+_FAR = st.sampled_from([-DAY, -3600, -60, 60, 3600, DAY])
 
 
 def _points_around(instant: int) -> SearchStrategy[str]:
     """Single times near one instant: dates, offset instants, local times, months, years."""
-    day = _local(instant, _LOCAL_OFFSETS[0]).date()
-    dates = [_date_text(day + timedelta(days=k)) for k in (-1, 0, 1, -2, 2, 20)]
+    day = local_wall(instant, LOCAL_OFFSETS[0]).date()
+    dates = [date_text(day + timedelta(days=k)) for k in (-1, 0, 1, -2, 2, 20)]
     return st.one_of(
         st.sampled_from(dates),
-        st.builds(lambda d, o, h: _instant_text(instant + d, o, h), st.one_of(_NEAR, _FAR),
-                  st.sampled_from(_INSTANT_OFFSETS), st.booleans()),
-        st.builds(lambda d, o: _local_text(instant + d, o), st.one_of(_NEAR, _FAR),
-                  st.sampled_from(_LOCAL_OFFSETS)),
-        st.sampled_from(_months(day)),
+        st.builds(lambda d, o, h: instant_text(instant + d, o, h), st.one_of(_NEAR, _FAR),
+                  st.sampled_from(INSTANT_OFFSETS), st.booleans()),
+        st.builds(lambda d, o: local_text(instant + d, o), st.one_of(_NEAR, _FAR),
+                  st.sampled_from(LOCAL_OFFSETS)),
+        st.sampled_from(months_around(day)),
         st.sampled_from([str(day.year + k) for k in (0, -1, 1)]),
     )
-
-
-def _interval(text: str) -> timeval.Interval:
-    return timeval.to_interval(timeval.parse_time_text(text), timezone(timedelta(hours=4)))
-
-
-def _never_inverted(low: str, high: str) -> bool:
-    value = timeval.TimeRange(timeval.parse_time_text(low), timeval.parse_time_text(high))
-    # The offset moves a local end linearly: a range valid at both extreme offsets is valid in
-    # every zone in between.
-    return not any(timeval.is_inverted(value, zone) for zone in timeval.EXTREME_ZONES)
-
-
-def _as_range(pair: tuple[str, str]) -> dict[str, str]:
-    """A range from two times, valid in every zone: in order, else reversed, else the first alone.
-
-    A local date and an instant inside it overlap: which comes first depends on the zone, and
-    then neither order is valid in every zone.
-    """
-    low, high = sorted(pair, key=lambda t: (_interval(t).lo, _interval(t).hi))
-    for start, end in ((low, high), (high, low)):
-        if _never_inverted(start, end):
-            return {"from": start, "to": end}
-    return {"from": low, "to": low}
 
 
 @overload
@@ -186,9 +137,9 @@ def capture_times(*, instants: Sequence[int] | None = None,
     points = sorted(set((CEASEFIRE,) if instants is None else instants))
     if not points:
         raise ValueError("capture_times: instants is empty: give at least one epoch")
-    first = _local(points[0] - 20 * _DAY, 0).date()
-    single = st.one_of(st.just(_date_text(first)), *(_points_around(i) for i in points))
-    ranges = st.tuples(single, single).map(_as_range)
+    first = local_wall(points[0] - 20 * DAY, 0).date()
+    single = st.one_of(st.just(date_text(first)), *(_points_around(i) for i in points))
+    ranges = st.tuples(single, single).map(as_range)
     times: SearchStrategy[TimeInput | None] = st.one_of(single, ranges)
     return st.one_of(times, st.none()) if allow_unknown else times
 
@@ -222,10 +173,9 @@ class CasePins(TypedDict, total=False):
     """Keyword options of :func:`case_dicts` and :func:`case_records`.
 
     Each takes a value (every case has it) or a strategy (each case draws from it). ``None`` is
-    the field left out: unknown for ``nationality``, ``capture_time``, ``circumstances`` and
-    ``territory``; no block for ``entry``, ``proceedings`` and ``release``. ``instants`` is not a
-    field: it is what the default capture and entry times concentrate on. ``expect`` is never
-    generated.
+    the field left out: unknown for ``nationality``, ``capture_time``, ``circumstances``,
+    ``territory``; no ``entry``, ``proceedings``, ``release`` block. ``instants`` is not a field:
+    it is what the default times concentrate on. ``expect`` is never generated.
     """
 
     id: str | SearchStrategy[str]
@@ -385,9 +335,9 @@ def proceedings_dicts(*, only: Sequence[str] | None = None,
                       any_of: Sequence[str] | None = None) -> SearchStrategy[dict[str, Any]]:
     """``proceedings`` blocks whose charges meet an ``only`` or ``any_of`` test of a rule.
 
-    With ``only``: at least one charge, all from ``only``. With ``any_of``: at least one charge
-    from ``any_of``, possibly with others. A pin for :func:`case_records`, so that conditions on
-    charges are met by construction rather than by filtering most cases away.
+    With ``only``: at least one charge, all from ``only``. With ``any_of``: at least one from
+    ``any_of``, maybe with others. A pin for :func:`case_records`: conditions on charges are met
+    by construction rather than by filtering.
     """
     pool = list(only) if only else list(CHARGES)
     required = list(any_of) if any_of else pool
@@ -395,3 +345,56 @@ def proceedings_dicts(*, only: Sequence[str] | None = None,
                         st.lists(st.sampled_from(pool), max_size=2, unique=True))
     return st.builds(lambda stage, two: {"stage": stage, "charges": sorted({*two[0], *two[1]})},
                      st.sampled_from(STAGES), charges)
+
+
+#: Who asserts the claims of generated cases: both parties, a third state, two other bodies.
+CLAIMANTS: tuple[str, ...] = ("AZ", "AM", "RU", "ICRC", "HRW")
+
+
+def _claim_values(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
+    """What a claim may state instead of the case's value, per claimable fact."""
+    times = capture_times(instants=instants)
+    return {"detainee.nationality": st.sampled_from(NATIONALITIES),
+            "detainee.affiliation": st.sampled_from(AFFILIATIONS),
+            "detainee.side": st.sampled_from(SIDES), "capture.time": times,
+            "capture.place": st.sampled_from(["near Hin Tagher", "Hadrut"]),
+            "capture.circumstances": st.sampled_from(CIRCUMSTANCES), "entry.time": times,
+            "capture.territory": st.sampled_from(TERRITORIES),
+            "proceedings.sentence_years": st.sampled_from([6, 0, 1.5, 20]),
+            "release.time": times, "release.mechanism": st.sampled_from(MECHANISMS)}
+
+
+def _claims(value: Any, other: SearchStrategy[Any]) -> SearchStrategy[list[dict[str, Any]]]:
+    """One to three claims by different claimants, each stating ``value`` or another value."""
+    return st.lists(st.sampled_from(CLAIMANTS), min_size=1, max_size=3, unique=True).flatmap(
+        lambda who: st.tuples(*(st.one_of(st.just(value), other) for _ in who)).map(
+            lambda said: [{"value": v, "asserted_by": p, "source": f"generated, said by {p}"}
+                          for p, v in zip(who, said, strict=True)]))
+
+
+def claimed_case_dicts(**pins: Unpack[CasePins]) -> SearchStrategy[dict[str, Any]]:
+    """Case mappings of :func:`case_dicts` with some facts rewritten as lists of claims.
+
+    Any fact the case states may become one to three claims by :data:`CLAIMANTS`, all stating
+    the case's value (uncontested) or some stating another (disputed). Shrinks towards the plain
+    case. Takes the same pins as :func:`case_dicts`.
+    """
+    values = _claim_values(pins.get("instants"))
+
+    def rewrite(data: dict[str, Any]) -> SearchStrategy[dict[str, Any]]:
+        present = {path: data[block][name] for path in values
+                   for block, name in [path.split(".")]
+                   if isinstance(data.get(block), dict) and name in data[block]}
+        chosen = st.fixed_dictionaries({}, optional={
+            path: _claims(value, values[path]) for path, value in present.items()})
+        return chosen.map(lambda claims: _with_claims(data, claims))
+
+    return case_dicts(**pins).flatmap(rewrite)
+
+
+def _with_claims(data: dict[str, Any], claims: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+    for path, given in claims.items():
+        block, name = path.split(".")
+        out[block][name] = given
+    return out

@@ -117,6 +117,13 @@ class TimeRange:
 TimeValue = LocalTime | TimeRange
 
 
+def as_written(value: TimeValue) -> str | dict[str, str]:
+    """A time as a case file writes it: ``2020-12-13``, or ``{"from": ..., "to": ...}``."""
+    if isinstance(value, TimeRange):
+        return {"from": str(value.start), "to": str(value.end)}
+    return str(value)
+
+
 def _parse_offset(raw: str, text: str) -> int:
     if raw in ("Z", "z"):
         return 0

@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.case import TIME_ERROR, found
-from engine.errors import Problem, SourceSpan, suggest
+from engine.case import TIME_ERROR
+from engine.claims import CLAIM_ERROR, Claim
+from engine.errors import Problem, SourceSpan, found, suggest
 from engine.yamlio import Document, Loc
 
 _EXPECTED = {
@@ -35,27 +36,47 @@ def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel],
 
     Problems come in file order, which is how a reader fixes them (pydantic orders by field).
     """
-    problems = [_problem(err, doc, base, model) for err in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    # A claim list on a field that takes none is also the wrong type there: say it once.
+    taken = {tuple(issue[0]) for e in errors if e["type"] == CLAIM_ERROR
+             for issue in (e.get("ctx") or {})["issues"]}
+    problems = [p for e in errors if e["type"] == CLAIM_ERROR or tuple(e["loc"]) not in taken
+                for p in _problems(e, doc, base, model)]
     return sorted(problems, key=_position)
 
 
-def _problem(err: ErrorDetails, doc: Document, base: Loc,
-             model: type[BaseModel]) -> Problem:
-    """One located, readable problem for one pydantic error."""
+def _problems(err: ErrorDetails, doc: Document, base: Loc,
+              model: type[BaseModel]) -> list[Problem]:
+    if err["type"] != CLAIM_ERROR:
+        return [_problem(err, doc, base, model)]
+    # Each claim problem is located at the claim; its value is checked against the fact's field.
+    return [_problem(typing.cast(ErrorDetails, inner), doc, base,
+                     Claim if on_claim else model, where=where, schema=schema)
+            for where, on_claim, schema, inner in (err.get("ctx") or {})["issues"]]
+
+
+def _problem(err: ErrorDetails, doc: Document, base: Loc, model: type[BaseModel],
+             where: Loc = (), schema: Loc = ()) -> Problem:
+    """One located, readable problem for one pydantic error.
+
+    ``where`` and ``schema`` prefix the error's location: in the file, and in ``model``
+    (they differ for a claim's value: ``capture.time[1].value`` is checked as ``capture.time``).
+    """
     kind, ctx, value = err["type"], err.get("ctx") or {}, err["input"]
-    loc = tuple(err["loc"])
+    inner = tuple(err["loc"])
     if kind == TIME_ERROR:
-        loc += tuple(ctx["at"].split(".")) if ctx["at"] else ()
+        inner += tuple(ctx["at"].split(".")) if ctx["at"] else ()
         kind = {"extra": "extra_forbidden", "missing": "missing"}.get(ctx["kind"], kind)
+    loc, at = (*where, *inner), (*schema, *inner)
     path = _dotted(loc)
     if kind == "extra_forbidden":
-        hint = suggest(str(loc[-1]), _choices(model, loc[:-1], fields=True))
+        hint = suggest(str(loc[-1]), _choices(model, at[:-1], fields=True))
         return Problem(f"unknown field '{path}'{hint}", doc.span((*base, *loc), key=True))
     if kind == "missing":
         return Problem(f"missing required field '{path}'", doc.span((*base, *loc[:-1])))
     span = doc.span((*base, *loc))
     if kind == "literal_error":
-        choices = _choices(model, loc, fields=False)
+        choices = _choices(model, at, fields=False)
         hint = suggest(value, choices) if isinstance(value, str) else ""
         text = f"expected one of {', '.join(choices)}; found {found(value)}{hint}"
     elif kind == TIME_ERROR:

@@ -36,3 +36,13 @@ def test_readme_property_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     test = namespace["test_soldiers_of_the_other_side_always_get_a_status"]
     assert callable(test)
     test()
+
+
+def test_readme_account_command_runs() -> None:
+    block = re.search(r"```sh\n(legal-status explain \S+ --account \S+)\n```", README)
+    assert block, "the README's --account example is missing"
+    args = block[1].split()[1:]
+    args[1] = str(ROOT / args[1])
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0, done.output
+    assert "facts on AM's account" in done.output
