@@ -96,7 +96,9 @@ def test_bad_territory_is_refused_naming_both_forms(code: str, hint: str) -> Non
 
 def test_json_schema_and_round_trip() -> None:
     schema = case_json_schema()["$defs"]["Capture"]["properties"]["territory"]
-    assert schema["default"] == "unknown" and schema["type"] == "string"
+    # A plain code, or (being claimable) a list of claims whose values are codes.
+    assert schema["default"] == "unknown" and schema["anyOf"][0] == {"type": "string"}
+    assert schema["anyOf"][1]["type"] == "array"
     case = make_case(capture={"territory": "AM"})
     assert CaseRecord.model_validate_json(case.model_dump_json()) == case
 
@@ -237,3 +239,16 @@ def test_sent_after_the_signing_needs_azerbaijans_territory(
         # A further ground only: the answers are those of the capture time.
         assert (outcome.status, outcome.point8) == ("criminal_detainee", "not_covered")
     assert outcomes[0].model_dump(exclude={"engine"}) == outcomes[1].model_dump(exclude={"engine"})
+
+
+def test_territory_claims_resolve_per_account_and_swap() -> None:
+    data = make_case().model_dump(mode="json", exclude_none=True)
+    data["capture"]["territory"] = [{"value": "AZ", "asserted_by": "AZ", "source": "Z10"},
+                                    {"value": "AM", "asserted_by": "AM", "source": "E8"}]
+    case = load_case_dict(data)
+    assert case.capture.territory == "unknown"  # disputed: no uncontested value
+    assert [case.on_account(p)[0].capture.territory for p in ("AZ", "AM", None)] == [
+        "AZ", "AM", "unknown"]
+    swapped = case.swapped_parties()
+    assert [(c.asserted_by, c.value) for c in swapped.claims["capture.territory"]] == [
+        ("AM", "AM"), ("AZ", "AZ")]
