@@ -30,7 +30,7 @@ from engine import accounts, timeval
 from engine import claims as claim_lists
 from engine.claims import Claim
 from engine.errors import CaseFileError, Problem, found
-from engine.iso3166 import check_alpha2
+from engine.iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.timeval import Interval, LocalTime, TimeRange, TimeValue
 
 # The contract's vocabularies, kept compact as the issue lists them.
@@ -156,6 +156,13 @@ class Capture(BaseModel):
     )
     place: str | None = None
     circumstances: Circumstances = "unknown"
+    # The state on whose territory the capture took place, as the case (or the party asserting
+    # it) describes it: the parties place some captures differently (brief §4, May 2021 row).
+    territory: Annotated[str, AfterValidator(check_alpha2_or_unknown)] = Field(
+        default="unknown",
+        description="ISO 3166-1 alpha-2 code of the state on whose territory the capture took "
+        "place, as the case describes it, or 'unknown'.",
+    )
 
 
 class Entry(BaseModel):
@@ -275,9 +282,10 @@ class CaseRecord(BaseModel):
     def swapped_parties(self) -> CaseRecord:
         """The same case with AM and AZ swapped throughout; other codes and ``unknown`` stay.
 
-        Swaps ``detaining_party``, ``detainee.nationality`` and ``detainee.side``, and in claims
-        who asserted them and values that are party codes: a reading
-        symmetric in the parties answers both cases alike. Applying it twice gives the case back.
+        Swaps ``detaining_party``, ``detainee.nationality``, ``detainee.side`` and
+        ``capture.territory``, and in claims who asserted them and values that are party codes:
+        a reading symmetric in the parties answers both cases alike. Applying it twice gives the
+        case back.
 
         Example:
             >>> case = CaseRecord.model_validate({"id": "x", "detaining_party": "AZ",
@@ -292,10 +300,12 @@ class CaseRecord(BaseModel):
             "nationality": PARTY_SWAP.get(person.nationality or "", person.nationality),
             "side": PARTY_SWAP.get(person.side, person.side),
         })
+        where = self.capture.territory
+        capture = self.capture.model_copy(update={"territory": PARTY_SWAP.get(where, where)})
         party = PARTY_SWAP.get(self.detaining_party, self.detaining_party)
         claims = accounts.swap_claims(CaseRecord, self.claims, PARTY_SWAP)
         return self.model_copy(update={"detaining_party": party, "detainee": detainee,
-                                       "claims": claims})
+                                       "capture": capture, "claims": claims})
 
     def on_account(self, party: str | None) -> tuple[CaseRecord, dict[str, str]]:
         """The case as ``party`` tells it, and who supplied each claimable fact.

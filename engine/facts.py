@@ -34,6 +34,8 @@ def case_facts(case: CaseRecord, default_offset: tzinfo) -> dict[str, FactValue]
         facts["capture.time"] = captured
     if case.capture.circumstances != "unknown":
         facts["capture.circumstances"] = case.capture.circumstances
+    if case.capture.territory != "unknown":
+        facts["capture.territory"] = case.capture.territory
     entered = case.entry_interval(default_offset)
     if entered is not None:
         facts["entry.time"] = entered

@@ -43,6 +43,8 @@ FACTS: dict[str, FactSpec] = {
         FactSpec("detainee.affiliation", "enum", AFFILIATIONS),
         FactSpec("capture.time", "time"),
         FactSpec("capture.circumstances", "enum", CIRCUMSTANCES),
+        FactSpec("capture.territory", "party",
+                 doc="the state on whose territory the capture took place, as the case says"),
         FactSpec("entry.time", "time",
                  doc="when the person or unit entered the area where captured"),
         FactSpec("proceedings.stage", "enum", STAGES),
@@ -63,6 +65,16 @@ def is_adverse(side: str, detaining_party: str) -> bool:
     conflict: none of the readings' sources speaks of such detention as capture by the enemy.
     """
     return detaining_party in CONFLICT_SIDES and side != detaining_party
+
+
+def territory_values(holder: str | None) -> list[str | None]:
+    """The distinguishable values of ``capture.territory`` for exhaustive enumeration.
+
+    Rules test it only against the holder, so the holder, both conflict parties (so that the
+    AM/AZ swap of every value is present for the symmetry proof) and unknown (None) tell every
+    rule apart; a further third state would only repeat "not the holder".
+    """
+    return [*dict.fromkeys([*(p for p in [holder] if p), *CONFLICT_SIDES]), None]
 
 
 def party_combinations(holder: str | None, *, nationality: bool) -> list[dict[str, object]]:

@@ -42,6 +42,7 @@ _CASE_PATH: dict[str, tuple[str, ...]] = {
     "detainee.affiliation": ("detainee", "affiliation"),
     "capture.time": ("capture", "time"),
     "capture.circumstances": ("capture", "circumstances"),
+    "capture.territory": ("capture", "territory"),
     "entry.time": ("entry",),
     "proceedings.stage": ("proceedings",),
     "proceedings.charges": ("proceedings",),
@@ -86,7 +87,7 @@ def _splice(base: CaseRecord, donor: CaseRecord, facts: tuple[str, ...]) -> Case
 #: speaks of instead of filtering most generated cases away.
 _PINS = {"detainee.affiliation": "affiliation", "detainee.side": "side",
          "detaining_party": "detaining_party", "detainee.nationality": "nationality",
-         "capture.circumstances": "circumstances"}
+         "capture.circumstances": "circumstances", "capture.territory": "territory"}
 
 
 class _Checker:

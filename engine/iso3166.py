@@ -72,3 +72,20 @@ def check_alpha2(code: str) -> str:
 def alpha2_for_alpha3(code: str) -> str | None:
     """The alpha-2 code of an ISO 3166-1 alpha-3 code (``ARM`` -> ``AM``), else None."""
     return _ALPHA3.get(code)
+
+
+def check_alpha2_or_unknown(code: str) -> str:
+    """Return ``code`` if it is an ISO 3166-1 alpha-2 code or the word ``unknown``.
+
+    For fields where "not known" is a value an author states (``capture.territory``), like the
+    ``unknown`` of the case file's other vocabularies.
+
+    Raises:
+        ValueError: naming both accepted forms, with :func:`check_alpha2`'s suggestion.
+    """
+    if code == "unknown":
+        return code
+    try:
+        return check_alpha2(code)
+    except ValueError as exc:
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 code or 'unknown'; {exc}") from None

@@ -31,7 +31,7 @@ def _freeze(facts: dict[str, FactValue]) -> Hashable:
 
 def _swapped(facts: dict[str, FactValue]) -> dict[str, FactValue]:
     out = dict(facts)
-    for path in ("detaining_party", "detainee.side", "detainee.nationality"):
+    for path in ("detaining_party", "detainee.side", "detainee.nationality", "capture.territory"):
         value = facts.get(path)
         if isinstance(value, str):
             out[path] = PARTY_SWAP.get(value, value)

@@ -68,14 +68,13 @@ CEASEFIRE = 1_604_955_600
 PARTIES: tuple[str, ...] = ("AZ", "AM", "RU", "SY", "GE")
 NATIONALITIES: tuple[str, ...] = ("AM", "AZ", "RU", "SY", "GE")
 SIDES: tuple[str, ...] = ("AM", "AZ", "unknown")
-#: ``capture.timezone`` values drawn by default (after "absent", which means the rules' default).
-TIMEZONES: tuple[str, ...] = (
-    "+04:00", "+03:00", "Z", "Asia/Baku", "Asia/Yerevan", "Europe/Moscow", "-05:00",
-)
+#: ``capture.territory`` values after "absent": both parties, ``unknown`` written out, third states.
+TERRITORIES: tuple[str, ...] = ("AZ", "AM", "unknown", "GE", "RU")
+#: ``capture.timezone`` values drawn after "absent" (the rules' default).
+TIMEZONES = ("+04:00", "+03:00", "Z", "Asia/Baku", "Asia/Yerevan", "Europe/Moscow", "-05:00")
 MECHANISMS: tuple[str, ...] = get_args(Mechanism)
 
-#: Phases for a search with :func:`hypothesis.find`: no explain phase (it annotates failing
-#: tests only, and costs more than the shrinking itself).
+#: Phases for :func:`hypothesis.find`: no explain phase (it annotates failing tests only).
 SEARCH_PHASES = (Phase.generate, Phase.target, Phase.shrink)
 _NEAR = st.integers(-3, 3)
 _FAR = st.sampled_from([-DAY, -3600, -60, 60, 3600, DAY])
@@ -174,9 +173,9 @@ class CasePins(TypedDict, total=False):
     """Keyword options of :func:`case_dicts` and :func:`case_records`.
 
     Each takes a value (every case has it) or a strategy (each case draws from it). ``None`` is
-    the field left out: unknown for ``nationality``, ``capture_time`` and ``circumstances``; no
-    block for ``entry``, ``proceedings`` and ``release``. ``instants`` is not a field: it is what
-    the default capture and entry times concentrate on. ``expect`` is never generated.
+    the field left out: unknown for ``nationality``, ``capture_time``, ``circumstances``,
+    ``territory``; no ``entry``, ``proceedings``, ``release`` block. ``instants`` is not a field:
+    it is what the default times concentrate on. ``expect`` is never generated.
     """
 
     id: str | SearchStrategy[str]
@@ -189,6 +188,7 @@ class CasePins(TypedDict, total=False):
     timezone: str | SearchStrategy[str | None] | None
     place: str | SearchStrategy[str | None] | None
     circumstances: str | SearchStrategy[str | None] | None
+    territory: str | SearchStrategy[str | None] | None
     entry: TimeInput | SearchStrategy[TimeInput | None] | None
     proceedings: Mapping[str, Any] | SearchStrategy[Mapping[str, Any] | None] | None
     release: Mapping[str, Any] | SearchStrategy[Mapping[str, Any] | None] | None
@@ -213,6 +213,7 @@ def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
         "timezone": _optional(st.sampled_from(TIMEZONES)),
         "place": st.none(),
         "circumstances": st.sampled_from([*CIRCUMSTANCES, None]),
+        "territory": st.sampled_from([None, *TERRITORIES]),
         "entry": st.one_of(st.none(), capture_times(instants=instants)),
         "proceedings": _optional(st.fixed_dictionaries(
             {"stage": st.sampled_from(STAGES),
@@ -228,7 +229,7 @@ def _assemble(v: Mapping[str, Any]) -> dict[str, Any]:
     """A case mapping from drawn field values; ``None`` leaves a field out."""
     person = {"nationality": v["nationality"], "affiliation": v["affiliation"], "side": v["side"]}
     capture = {"time": v["capture_time"], "timezone": v["timezone"], "place": v["place"],
-               "circumstances": v["circumstances"]}
+               "circumstances": v["circumstances"], "territory": v["territory"]}
     data: dict[str, Any] = {
         "id": v["id"], "title": v["title"], "detaining_party": v["detaining_party"],
         "detainee": {k: x for k, x in person.items() if x is not None},
@@ -325,7 +326,6 @@ def find_example(strategy: SearchStrategy[T], predicate: Callable[[T], bool], *,
     return found
 
 
-
 def choices(values: Sequence[T]) -> SearchStrategy[T]:
     """Draw from ``values``, shrinking towards the first (a pin for :func:`case_records`)."""
     return st.sampled_from(list(values))
@@ -335,9 +335,9 @@ def proceedings_dicts(*, only: Sequence[str] | None = None,
                       any_of: Sequence[str] | None = None) -> SearchStrategy[dict[str, Any]]:
     """``proceedings`` blocks whose charges meet an ``only`` or ``any_of`` test of a rule.
 
-    With ``only``: at least one charge, all from ``only``. With ``any_of``: at least one charge
-    from ``any_of``, possibly with others. A pin for :func:`case_records`, so that conditions on
-    charges are met by construction rather than by filtering most cases away.
+    With ``only``: at least one charge, all from ``only``. With ``any_of``: at least one from
+    ``any_of``, maybe with others. A pin for :func:`case_records`: conditions on charges are met
+    by construction rather than by filtering.
     """
     pool = list(only) if only else list(CHARGES)
     required = list(any_of) if any_of else pool
@@ -359,6 +359,7 @@ def _claim_values(instants: Sequence[int] | None) -> dict[str, SearchStrategy[An
             "detainee.side": st.sampled_from(SIDES), "capture.time": times,
             "capture.place": st.sampled_from(["near Hin Tagher", "Hadrut"]),
             "capture.circumstances": st.sampled_from(CIRCUMSTANCES), "entry.time": times,
+            "capture.territory": st.sampled_from(TERRITORIES),
             "proceedings.sentence_years": st.sampled_from([6, 0, 1.5, 20]),
             "release.time": times, "release.mechanism": st.sampled_from(MECHANISMS)}
 

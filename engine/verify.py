@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from engine.errors import EvaluationError
 from engine.facts import FactValue, render_value
-from engine.factspec import FACTS, party_combinations
+from engine.factspec import FACTS, party_combinations, territory_values
 from engine.logic import holds
 from engine.model import QUESTIONS, Question, Reading, Test
 from engine.reference import fire_reference
@@ -145,7 +145,12 @@ def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
         kind = FACTS[path].kind
         if path in _PARTY_PATHS:
             continue
-        if kind == "enum":
+        if kind == "party":
+            # Its own group, apart from the detaining party's: an independence proof varies one
+            # group at a time, and varying where the capture happened must not vary who holds
+            # the person. The holder and both sides are present, so the AM/AZ swap is too.
+            groups.append([{} if v is None else {path: v} for v in territory_values(reading.party)])
+        elif kind == "enum":
             unknown: list[dict[str, FactValue]] = [] if path == "proceedings.stage" else [{}]
             known: list[dict[str, FactValue]] = [{path: v} for v in FACTS[path].values]
             groups.append(known + unknown)
@@ -184,6 +189,8 @@ def example_case(facts: dict[str, FactValue], case_id: str) -> dict[str, Any]:
     }
     if "detainee.nationality" in facts:
         case["detainee"]["nationality"] = facts["detainee.nationality"]
+    if "capture.territory" in facts:
+        case["capture"]["territory"] = facts["capture.territory"]
     if "capture.time" in facts:
         case["capture"]["time"] = _time(facts["capture.time"])
     if "entry.time" in facts:

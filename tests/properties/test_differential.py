@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from engine import _durable
 from engine.case import CaseRecord
@@ -56,6 +57,7 @@ def _observe(readings: ReadingSet, instants: list[int], case: CaseRecord) -> Non
         for instant in instants:
             side = "unknown" if interval is None else interval.compare(instant)
             event(f"{name}.time vs {render_interval(Interval(instant, instant + 1))}: {side}")
+    event(f"capture.territory: {case.capture.territory} (held by {case.detaining_party})")
 
 
 def _differential_test(which: str) -> Callable[[], None]:
@@ -73,3 +75,17 @@ def _differential_test(which: str) -> Callable[[], None]:
 
 test_durable_equals_reference_mini = _differential_test("mini")
 test_durable_equals_reference_bundled = _differential_test("bundled")
+
+
+# The default strategy draws every territory (absent, "unknown", AM, AZ, third states), but the
+# rules that read it fire only on a narrow combination (held by the holder, on the holder's
+# territory, after the ceasefire): generate those densely too, both parties holding.
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(case=case_records(instants=boundary_instants(READING_SETS["bundled"]),
+                         detaining_party=st.sampled_from(["AZ", "AM"]),
+                         territory=st.sampled_from(["AZ", "AM", "unknown", "GE"]),
+                         affiliation=st.sampled_from(["armed_forces", "volunteer", "civilian"])))
+def test_durable_equals_reference_on_territory(case: CaseRecord) -> None:
+    event(f"capture.territory: {case.capture.territory} (held by {case.detaining_party})")
+    _compare(READING_SETS["bundled"], case)

@@ -36,8 +36,8 @@ def _record() -> CaseRecord:
 def test_claimable_fields_are_every_leaf_but_the_listed_ones() -> None:
     assert claimable_paths(CaseRecord) == (
         "detainee.nationality", "detainee.affiliation", "detainee.side", "capture.time",
-        "capture.place", "capture.circumstances", "entry.time", "proceedings.sentence_years",
-        "release.time", "release.mechanism")
+        "capture.place", "capture.circumstances", "capture.territory", "entry.time",
+        "proceedings.sentence_years", "release.time", "release.mechanism")
     assert {"id", "title", "detaining_party", "capture.timezone", "proceedings.stage",
             "proceedings.charges", "expect"} <= set(NOT_CLAIMABLE)
 

@@ -25,6 +25,7 @@ from engine.strategies import (
     PARTIES,
     SEARCH_PHASES,
     SIDES,
+    TERRITORIES,
     TIMEZONES,
     TimeInput,
     boundary_instants,
@@ -186,7 +187,8 @@ def test_every_written_form_is_generated(pattern: str) -> None:
 PINNED: dict[str, Any] = {
     "id": "pinned", "title": "T", "detaining_party": "RU", "nationality": None,
     "affiliation": "civilian", "side": "unknown", "capture_time": None, "timezone": "+03:00",
-    "place": "P", "circumstances": None, "entry": None, "proceedings": None, "release": None,
+    "place": "P", "circumstances": None, "territory": None, "entry": None, "proceedings": None,
+    "release": None,
 }
 
 
@@ -197,7 +199,7 @@ def test_pinned_values_are_always_equal(case: CaseRecord) -> None:
     assert (case.detainee.nationality, case.detainee.affiliation, case.detainee.side) == (
         None, "civilian", "unknown")
     assert case.capture.model_dump() == {"time": None, "timezone": "+03:00", "place": "P",
-                                         "circumstances": "unknown"}
+                                         "circumstances": "unknown", "territory": "unknown"}
     assert (case.entry, case.proceedings, case.release, case.expect) == (None, None, None, {})
 
 
@@ -255,6 +257,7 @@ DEFAULTS: dict[str, tuple[Callable[[CaseRecord], object], tuple[object, ...]]] =
     "affiliation": (lambda c: c.detainee.affiliation, AFFILIATIONS),
     "side": (lambda c: c.detainee.side, SIDES),
     "circumstances": (lambda c: c.capture.circumstances, CIRCUMSTANCES),
+    "territory": (lambda c: c.capture.territory, ("unknown", *TERRITORIES)),
     "timezone": (lambda c: c.capture.timezone, (None, *TIMEZONES)),
     "capture_time known": (lambda c: c.capture.time is not None, (True, False)),
     "entry": (lambda c: c.entry is not None, (True, False)),
@@ -290,8 +293,11 @@ def test_swapping_the_parties_is_an_involution(case: CaseRecord) -> None:
     assert swapped.detainee.side == SWAP.get(case.detainee.side, case.detainee.side)
     nationality = case.detainee.nationality
     assert swapped.detainee.nationality == SWAP.get(nationality or "", nationality)
-    assert swapped.model_dump(exclude={"detaining_party", "detainee"}) == case.model_dump(
-        exclude={"detaining_party", "detainee"})
+    territory = case.capture.territory
+    assert swapped.capture.territory == SWAP.get(territory, territory)
+    # Everything else stays (the territory is the only party code in the capture block).
+    keep = {"detaining_party": True, "detainee": True, "capture": {"territory"}}
+    assert swapped.model_dump(exclude=keep) == case.model_dump(exclude=keep)
     # Whether the detainee is of the adverse side does not change.
     facts, other = (case_facts(c, PLUS4) for c in (case, swapped))
     assert facts.get("detainee.adverse") == other.get("detainee.adverse")
