@@ -30,9 +30,9 @@ def _change_text(changes: list[FactChange]) -> str:
 
 
 def _joins(comparison: Comparison, question: str, cf: Counterfactual) -> bool:
-    """Whether the change moves the reading to an answer another reading already gives."""
-    return any(getattr(a, question) == cf.to for r, a in comparison.answers.items()
-               if r != cf.reading)
+    """Whether the change moves the reading to a firm answer another reading already gives."""
+    return cf.to not in NOT_FIRM and any(
+        getattr(a, question) == cf.to for r, a in comparison.answers.items() if r != cf.reading)
 
 
 def _shown(comparison: Comparison, question: str) -> list[Counterfactual]:
