@@ -100,6 +100,20 @@ def _grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
             for r in rows]
 
 
+def _accounts(c: Comparison) -> str:
+    return ", ".join(f"{r} {a}" for r, a in c.accounts.items())
+
+
+def _claimed_lines(c: Comparison) -> list[str]:
+    """Per claimed fact: what each claimant says, and whose claim each reading used."""
+    out = []
+    for fact in c.claimed:
+        says = "; ".join(f"{v.asserted_by}: {v.says}" for v in fact.claims)
+        used = ", ".join(f"{r} {s}" for r, s in fact.supplied.items())
+        out.append(f"claimed {fact.fact}: {says} (used: {used})")
+    return out
+
+
 def _case_text(c: Comparison) -> list[str]:
     lines = [f"{c.case_id}  ({c.source})", *([f"  {c.title}"] if c.title else [])]
     ids = list(c.answers)
@@ -109,11 +123,8 @@ def _case_text(c: Comparison) -> list[str]:
         rows.append([q, *(getattr(c.answers[r], q) for r in ids), note])
     lines += _grid(rows)
     if c.claimed:
-        lines.append("  accounts: " + ", ".join(f"{r} {a}" for r, a in c.accounts.items()))
-    for fact in c.claimed:
-        says = "; ".join(f"{v.asserted_by}: {v.says}" for v in fact.claims)
-        used = ", ".join(f"{r} {s}" for r, s in fact.supplied.items())
-        lines.append(f"  claimed {fact.fact}: {says} (used: {used})")
+        lines.append(f"  accounts: {_accounts(c)}")
+        lines += [f"  {line}" for line in _claimed_lines(c)]
     for name, crux in c.crux.items():
         lines += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
     for table in c.depends:
@@ -178,15 +189,19 @@ def markdown(report: CompareReport, *, summary_only: bool = False) -> str:
                 split = "" if c.agreement[q] else c.crux[q].kind
                 out.append(f"| {c.case_id} | {q} | " + " | ".join(cells) + f" | {split} |")
         for c in report.comparisons:
-            if not c.crux and not c.depends:
+            if not c.crux and not c.depends and not c.claimed:
                 continue
             out += ["", f"### {c.case_id}", ""]
             if c.title:
                 out += [f"_{c.title}_", ""]
+            if c.claimed:
+                out += [f"Accounts used: {_accounts(c)}.", ""]
+                out += [f"- {line}" for line in _claimed_lines(c)] + [""]
             for name, crux in c.crux.items():
                 para = _paragraph(c, name, crux)
-                out += [f"**{para[0]}**", "", *(ln.strip() if ln.strip().startswith("-")
-                                                else ln.strip() + "  " for ln in para[1:]), ""]
+                bullets = [ln.strip() for ln in para[1:] if ln.strip().startswith("-")]
+                rest = [ln.strip() + "  " for ln in para[1:] if not ln.strip().startswith("-")]
+                out += [f"**{para[0]}**", "", *bullets, "", *rest, ""]
             for t in c.depends:
                 dep = _depends(t)
                 out += [dep[0], "", *(ln.strip() for ln in dep[1:]), ""]

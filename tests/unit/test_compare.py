@@ -167,3 +167,17 @@ def test_every_reading_on_one_account(bundled: ReadingSet) -> None:
     assert c.crux["status"].kind == "factual"
     agreed = compare_case(loaded.record, bundled, account="AM")
     assert all(agreed.agreement.values()) and not agreed.crux
+
+
+@pytest.mark.parametrize("name", ["may-2021-border-engineering-works.yaml",
+                                  "december-2020-khtsaberd-disputed-arrival.yaml"])
+def test_bundled_disputes_change_grounds_not_answers(bundled: ReadingSet, name: str) -> None:
+    # The README says so: the sourced accounts differ, the answers do not, the splits are legal.
+    c = _compare(bundled, name)
+    assert c.claimed and c.crux
+    assert all(x.kind == "legal" and not any(x.common_accounts.values())
+               for x in c.crux.values())
+    loaded = load_cases([ROOT / "cases" / name]).cases[0]
+    answers = {account: compare_case(loaded.record, bundled, account=account).answers
+               for account in ("own", "uncontested", "AM", "AZ")}
+    assert len({repr(a) for a in answers.values()}) == 1
