@@ -128,12 +128,17 @@ def main() -> None:
     """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
 
 
+def _batch_command(fn: Callable[P, R]) -> Callable[P, R]:
+    """The arguments and options of the commands that evaluate a batch of cases."""
+    options = (click.argument("paths", nargs=-1, required=True), _reading_opt, _rules_opt,
+               _engine_opt, _account_opt)
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@_reading_opt
-@_rules_opt
-@_engine_opt
-@_account_opt
+@_batch_command
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
               default="table", show_default=True)
 @_guard
@@ -160,11 +165,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@_reading_opt
-@_rules_opt
-@_engine_opt
-@_account_opt
+@_batch_command
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
 @click.option("--summary", is_flag=True,
@@ -188,6 +189,9 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
         click.echo(render_fn(report, summary_only=summary), nl=False)
     _engine_note(engine)
     if report.errors:
+        if fmt == "json":
+            click.echo(f"{len(report.errors)} input error(s); see 'errors' in the output.",
+                       err=True)
         sys.exit(2)
 
 
