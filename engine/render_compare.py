@@ -14,6 +14,7 @@ from engine.comparison import (
     Comparison,
     Counterfactual,
     Crux,
+    DecidingRule,
     DependsTable,
     FactChange,
     Summary,
@@ -44,6 +45,15 @@ def _shown(comparison: Comparison, question: str) -> list[Counterfactual]:
     return joining[:SHOWN] if joining else sorted(firm, key=lambda cf: len(cf.changes))[:2]
 
 
+def _sources(rule: DecidingRule) -> str:
+    """The rule's source ids, marking those that are not first-hand (as ``explain`` does)."""
+    marks = {"second_hand": " second-hand", "unverified": " unverified", "inference": " inference"}
+    seen: dict[str, str] = {}
+    for c in rule.cites:
+        seen.setdefault(c.source, marks.get(c.reliability, ""))
+    return ", ".join(f"{sid}{mark}" for sid, mark in seen.items())
+
+
 def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
     accounts = [a for a, ok in crux.common_accounts.items() if ok]
     kind = ("factual: they would agree if all took the account of " + ", ".join(accounts)
@@ -54,7 +64,7 @@ def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
     for side in crux.groups:
         who = ", ".join(side.readings)
         if side.rules:
-            why = "by " + ", ".join(r.rule for r in side.rules)
+            why = "by " + ", ".join(f"{r.rule} [{_sources(r)}]" for r in side.rules)
             why += f", reading {', '.join(side.facts)}" if side.facts else ""
         elif side.open:
             why = "left open by " + ", ".join(side.open)
