@@ -207,7 +207,10 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
         groups={q: _groups(result, q) for q in QUESTIONS}, crux=crux,
         counterfactuals=counterfactuals, agree_if=agree_if, depends=depends,
         search=SearchInfo(max_changes=MAX_CHANGES, evaluations=probe.evaluations,
-                          complete=not probe.cut, note=note))
+                          complete=not probe.cut, note=note,
+                          unmoved=[f"{rid}.{q}" for rid in cases for q in QUESTIONS
+                                   if not any(cf.reading == rid and cf.question == q
+                                              for cf in counterfactuals)]))
 
 
 def summarise(comparisons: Sequence[Comparison]) -> Summary:

@@ -119,12 +119,17 @@ class DependsTable(_Model):
 
 
 class SearchInfo(_Model):
-    """How far the exact search of changes went, and whether a bound cut it short."""
+    """How far the exact search of changes went, and whether a bound cut it short.
+
+    ``unmoved`` lists the answers (``reading.question``) that no change of up to
+    ``max_changes`` facts changes.
+    """
 
     max_changes: int
     evaluations: int
     complete: bool
     note: str | None = None
+    unmoved: list[str] = []
 
 
 class ClaimView(_Model):

@@ -139,6 +139,9 @@ def _case_text(c: Comparison) -> list[str]:
         lines += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
     for table in c.depends:
         lines += ["", *("  " + ln for ln in _depends(table))]
+    if c.search.unmoved:
+        lines += ["", f"  No change of up to {c.search.max_changes} facts changes: "
+                  + ", ".join(c.search.unmoved)]
     if c.search.note:
         lines += ["", f"  note: {c.search.note}"]
     return lines

@@ -11,7 +11,7 @@ from engine.caseload import load_cases
 from engine.compare import compare_case, summarise
 from engine.comparison import Comparison, dump
 from engine.counterfactual import NOT_FIRM
-from engine.readings import ReadingSet
+from engine.readings import ReadingSet, load_readings
 from tests.comparecheck import answer, changed_case, check_comparison
 from tests.conftest import ROOT, make_case
 
@@ -181,3 +181,13 @@ def test_bundled_disputes_change_grounds_not_answers(bundled: ReadingSet, name: 
     answers = {account: compare_case(loaded.record, bundled, account=account).answers
                for account in ("own", "uncontested", "AM", "AZ")}
     assert len({repr(a) for a in answers.values()}) == 1
+
+
+def test_answers_no_small_change_moves_are_listed() -> None:
+    # The example reading answers only status: no change of facts moves point8 or release.
+    own = load_readings(ROOT / "examples" / "own-reading" / "rules")
+    c = compare_case(make_case(), own)
+    moved = {f"{cf.reading}.{cf.question}" for cf in c.counterfactuals}
+    assert set(c.search.unmoved) == {f"{r}.{q}" for r in c.answers
+                                     for q in ("status", "point8", "release")} - moved
+    assert c.search.complete
