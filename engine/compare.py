@@ -37,10 +37,10 @@ from engine.comparison import (
 from engine.counterfactual import (
     DEFAULT_BUDGET,
     MAX_CHANGES,
-    NOT_FIRM,
     Probe,
     agreement_changes,
     depends_table,
+    joins,
     reading_counterfactuals,
 )
 from engine.errors import EngineError, Problem
@@ -94,13 +94,9 @@ def _groups(result: CaseResult, question: Question) -> list[Group]:
 def _decisive(result: CaseResult, question: Question,
               counterfactuals: Sequence[Counterfactual]) -> set[str]:
     """Facts whose change alone moves a reading to a firm answer that another reading gives."""
-    out: set[str] = set()
-    for cf in counterfactuals:
-        others = {getattr(o, question) for r, o in result.readings.items() if r != cf.reading}
-        if (cf.question == question and len(cf.changes) == 1 and cf.to in others
-                and cf.to not in NOT_FIRM):
-            out.add(cf.changes[0].fact)
-    return out
+    answers = {r: str(getattr(o, question)) for r, o in result.readings.items()}
+    return {cf.changes[0].fact for cf in counterfactuals
+            if cf.question == question and len(cf.changes) == 1 and joins(cf, answers)}
 
 
 def _crux(result: CaseResult, question: Question, common: dict[str, bool],

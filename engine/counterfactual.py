@@ -12,7 +12,7 @@ and the result says when it cut the search short.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -90,6 +90,13 @@ class Probe:
             decisions, _ = decide(reading, facts, fired)
             self._cache[key] = {q: decisions[q].answer for q in QUESTIONS}
         return self._cache[key]
+
+
+def joins(cf: Counterfactual, answers: Mapping[str, str]) -> bool:
+    """Whether ``cf`` gives its reading a firm answer that another reading gives already
+    (``answers``: each reading's present answer to ``cf.question``)."""
+    return cf.to not in NOT_FIRM and any(a == cf.to for r, a in answers.items()
+                                         if r != cf.reading)
 
 
 def _changes(cases: Sequence[CaseRecord], values: Sequence[whatif.Value],

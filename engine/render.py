@@ -24,7 +24,8 @@ _MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
          "inference": " [inference]", "first_hand": ""}
 
 
-def _grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
+def grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows of cells as aligned columns (trailing blanks trimmed)."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in rows]
@@ -45,7 +46,7 @@ def table(report: Report) -> str:
         for q in QUESTIONS:
             rows.append([q, *(getattr(result.readings[r], q) for r in ids),
                          "<- readings differ" if _split(result, q) else ""])
-        lines += _grid(rows)
+        lines += grid(rows)
         flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
         unknown = [f"{r}: {', '.join(o.unknown)}" for r, o in result.readings.items() if o.unknown]
         if flags:
@@ -58,7 +59,7 @@ def table(report: Report) -> str:
         lines.append("")
     lines.append(f"{len(report.results)} case(s) evaluated with the {report.engine} engine"
                  + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
-    lines += [f"  {_error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
+    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
     return "\n".join(lines) + "\n"
 
 
@@ -67,7 +68,8 @@ def _claimed(result: CaseResult) -> bool:
     return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
 
 
-def _error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
+def error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
+    """A located problem as ``file:line:col: message``."""
     return f"{SourceSpan(source or '<input>', line, column)}: {message}"
 
 
@@ -83,7 +85,7 @@ def markdown(report: Report) -> str:
                        + f" | {'yes' if _split(result, q) else ''} |")
     if report.errors:
         out += ["", "**Input errors**", ""]
-        out += [f"- `{_error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
+        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
     out.append("")
     out.append(f"_Engine: {report.engine}._")
     return "\n".join(out) + "\n"

@@ -7,8 +7,6 @@ firm answer, and whether the split is legal or factual; then the "it depends" ta
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from engine.comparison import (
     CompareReport,
     Comparison,
@@ -19,8 +17,9 @@ from engine.comparison import (
     FactChange,
     Summary,
 )
-from engine.counterfactual import NOT_FIRM
+from engine.counterfactual import NOT_FIRM, joins
 from engine.model import QUESTIONS
+from engine.render import error_line, grid
 
 #: Counterfactuals shown per question in the text (the JSON has them all).
 SHOWN = 3
@@ -30,18 +29,13 @@ def _change_text(changes: list[FactChange]) -> str:
     return " and ".join(f"{c.fact} were {c.to}" for c in changes)
 
 
-def _joins(comparison: Comparison, question: str, cf: Counterfactual) -> bool:
-    """Whether the change moves the reading to a firm answer another reading already gives."""
-    return cf.to not in NOT_FIRM and any(
-        getattr(a, question) == cf.to for r, a in comparison.answers.items() if r != cf.reading)
-
-
 def _shown(comparison: Comparison, question: str) -> list[Counterfactual]:
     """The counterfactuals most worth a reader's minute: firm answers that close the split
     (moving a reading to another's answer) first, then other firm answers."""
     firm = [cf for cf in comparison.counterfactuals
             if cf.question == question and cf.to not in NOT_FIRM]
-    joining = [cf for cf in firm if _joins(comparison, question, cf)]
+    answers = {r: str(getattr(a, question)) for r, a in comparison.answers.items()}
+    joining = [cf for cf in firm if joins(cf, answers)]
     return joining[:SHOWN] if joining else sorted(firm, key=lambda cf: len(cf.changes))[:2]
 
 
@@ -104,12 +98,6 @@ def _depends(table: DependsTable) -> list[str]:
     return [f"It depends: {table.reading} {table.question} is indeterminate:", *rows, *cut]
 
 
-def _grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            for r in rows]
-
-
 def _accounts(c: Comparison) -> str:
     return ", ".join(f"{r} {a}" for r, a in c.accounts.items())
 
@@ -131,7 +119,7 @@ def _case_text(c: Comparison) -> list[str]:
     for q in QUESTIONS:
         note = "" if c.agreement[q] else f"<- split ({c.crux[q].kind})"
         rows.append([q, *(getattr(c.answers[r], q) for r in ids), note])
-    lines += _grid(rows)
+    lines += grid(rows)
     if c.claimed:
         lines.append(f"  accounts: {_accounts(c)}")
         lines += [f"  {line}" for line in _claimed_lines(c)]
@@ -163,18 +151,12 @@ def summary_text(summary: Summary) -> list[str]:
     return lines
 
 
-def _footer(report: CompareReport, error: Callable[[str | None, int | None, int | None, str],
-                                                    str]) -> list[str]:
+def _footer(report: CompareReport) -> list[str]:
     lines = [f"{len(report.comparisons)} case(s) compared with the {report.engine} engine, "
              f"account: {report.account}"
              + (f"; {len(report.errors)} input error(s):" if report.errors else ".")]
-    lines += [f"  {error(e.source, e.line, e.column, e.message)}" for e in report.errors]
+    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
     return lines
-
-
-def _error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
-    where = ":".join(str(p) for p in (source or "<input>", line, column) if p is not None)
-    return f"{where}: {message}"
 
 
 def table(report: CompareReport, *, summary_only: bool = False) -> str:
@@ -185,7 +167,7 @@ def table(report: CompareReport, *, summary_only: bool = False) -> str:
             lines += [*_case_text(c), ""]
     if report.summary is not None:
         lines += [*summary_text(report.summary), ""]
-    lines += _footer(report, _error_line)
+    lines += _footer(report)
     return "\n".join(lines) + "\n"
 
 
@@ -220,8 +202,8 @@ def markdown(report: CompareReport, *, summary_only: bool = False) -> str:
                 out += [dep[0], "", *(ln.strip() for ln in dep[1:]), ""]
     if report.summary is not None:
         out += ["", "### Summary", "", "```", *summary_text(report.summary), "```"]
-    out += ["", *("_" + ln.strip() + "_" for ln in _footer(report, _error_line)[:1])]
-    out += [f"- `{_error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
+    out += ["", *("_" + ln.strip() + "_" for ln in _footer(report)[:1])]
+    out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
     return "\n".join(out) + "\n"
 
 
