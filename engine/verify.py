@@ -17,7 +17,7 @@ Every finding comes with a minimal example case (a plain dict, ready to save as 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -86,16 +86,22 @@ def _instants(reading: Reading, path: str) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
+def region_intervals(instants: Sequence[int], *, straddling: bool = True) -> list[Interval]:
+    """A point in each region between sorted ``instants`` (a day beyond the outer ones), then,
+    if asked, an interval of two hours straddling each instant."""
+    points = [instants[0] - _DAY] + [
+        (a + b) // 2 for a, b in itertools.pairwise(instants)] + [instants[-1] + _DAY]
+    values = [Interval(p, p + 1) for p in points]
+    if straddling:
+        values += [Interval(t - _HOUR, t + _HOUR) for t in instants]
+    return values
+
+
 def _time_values(reading: Reading, path: str) -> list[Interval | None]:
     instants = [t for t, _ in _instants(reading, path)]
     if not instants:  # a time no test compares: only known versus unknown can matter
         return [None, Interval(_SOME_TIME, _SOME_TIME + 1)]
-    points = [instants[0] - _DAY] + [
-        (a + b) // 2 for a, b in itertools.pairwise(instants)] + [instants[-1] + _DAY]
-    values: list[Interval | None] = [None]
-    values += [Interval(p, p + 1) for p in points]
-    values += [Interval(t - _HOUR, t + _HOUR) for t in instants]
-    return values
+    return [None, *region_intervals(instants)]
 
 
 def _time_label(reading: Reading, path: str, value: Interval) -> str:
@@ -118,12 +124,17 @@ def describe(reading: Reading, path: str, value: FactValue | None) -> str:
     return render_value(value)
 
 
-def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
-    sets = [frozenset(str(v) for v in t.operand) for t in _all_tests(reading) if t.path == path]
+def charge_classes(sets: Sequence[frozenset[str]]) -> list[str]:
+    """One charge standing for each class of charges that membership in ``sets`` tells apart."""
     atoms: dict[tuple[bool, ...], str] = {}
-    for charge in FACTS[path].values:
+    for charge in FACTS["proceedings.charges"].values:
         atoms.setdefault(tuple(charge in s for s in sets), charge)
-    reps = list(atoms.values())
+    return list(atoms.values())
+
+
+def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
+    reps = charge_classes([frozenset(str(v) for v in t.operand) for t in _all_tests(reading)
+                           if t.path == path])
     return [frozenset(c) for n in range(len(reps) + 1) for c in itertools.combinations(reps, n)]
 
 
@@ -171,11 +182,16 @@ def combinations(reading: Reading) -> Iterator[dict[str, FactValue]]:
         yield facts
 
 
-def _time(value: FactValue) -> str | dict[str, str]:
-    assert isinstance(value, Interval)
-    if value.hi - value.lo == 1:
+def case_time(value: Interval) -> str | dict[str, str]:
+    """An interval as a case file writes it: an instant, or a range ``{from, to}``."""
+    if value.hi - value.lo <= 1:
         return iso_utc(value.lo)
     return {"from": iso_utc(value.lo), "to": iso_utc(value.hi - 1)}
+
+
+def _time(value: FactValue) -> str | dict[str, str]:
+    assert isinstance(value, Interval)
+    return case_time(value)
 
 
 def example_case(facts: dict[str, FactValue], case_id: str) -> dict[str, Any]:

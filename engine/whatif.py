@@ -22,8 +22,8 @@ from engine.case import CaseRecord, Entry, Proceedings
 from engine.factspec import CONFLICT_SIDES, FACTS, THIRD_STATE
 from engine.model import Reading
 from engine.timeval import Interval, iso_utc
+from engine.verify import case_time, charge_classes, region_intervals
 
-_DAY, _HOUR = 86_400, 3_600
 # Facts computed from others: a change is made to the fields they come from.
 _DERIVED = {"detainee.adverse": ("detainee.side", "detaining_party")}
 _TIMES = ("capture.time", "entry.time")
@@ -120,29 +120,20 @@ def _charges_text(charges: Iterable[str]) -> str:
     return "[" + ", ".join(items) + "]" if items else "no charges"
 
 
-def _range(lo: int, hi: int) -> dict[str, str] | str:
-    return iso_utc(lo) if hi - lo <= 1 else {"from": iso_utc(lo), "to": iso_utc(hi - 1)}
-
-
 def time_values(where: Sequence[Mark], *, straddling: bool = True) -> list[Value]:
     """A point in each region between the instants ``where`` (and, if asked, an interval
     straddling each instant), each with its description."""
     if not where:
         return []
-    epochs = [m.epoch for m in where]
-    points = [epochs[0] - _DAY, *((a + b) // 2 for a, b in itertools.pairwise(epochs)),
-              epochs[-1] + _DAY]
-    out = [Interval(p, p + 1) for p in points]
-    if straddling:
-        out += [Interval(e - _HOUR, e + _HOUR) for e in epochs]
-    return [Value("", time_text(i, where), _range(i.lo, i.hi)) for i in out]
+    return [Value("", time_text(i, where), case_time(i))
+            for i in region_intervals([m.epoch for m in where], straddling=straddling)]
 
 
 def split_interval(interval: Interval, where: Sequence[Mark]) -> list[Value]:
     """The pieces of ``interval`` on each side of each instant inside it, as ranges."""
     cuts = [interval.lo, *(m.epoch for m in where if interval.lo < m.epoch < interval.hi),
             interval.hi]
-    return [Value("", time_text(Interval(a, b), where), _range(a, b))
+    return [Value("", time_text(Interval(a, b), where), case_time(Interval(a, b)))
             for a, b in itertools.pairwise(cuts)]
 
 
@@ -150,10 +141,7 @@ def _charge_classes(readings: Sequence[Reading]) -> list[str]:
     """One charge standing for each class of charges the rules tell apart."""
     sets = [frozenset(str(v) for v in t.operand) for r in readings for rule in r.rules
             for t in rule.tests if t.path == "proceedings.charges"]
-    atoms: dict[tuple[bool, ...], str] = {}
-    for charge in FACTS["proceedings.charges"].values:
-        atoms.setdefault(tuple(charge in s for s in sets), charge)
-    return list(atoms.values()) if sets else []
+    return charge_classes(sets) if sets else []
 
 
 def _charge_values(current: tuple[str, ...], readings: Sequence[Reading]) -> list[Value]:
