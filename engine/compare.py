@@ -44,7 +44,13 @@ from engine.counterfactual import (
     reading_counterfactuals,
 )
 from engine.errors import EngineError, Problem
-from engine.evaluate import EngineChoice, engine_to_use, evaluate_case, reading_records
+from engine.evaluate import (
+    EngineChoice,
+    engine_to_use,
+    evaluate_case,
+    evaluate_records,
+    reading_records,
+)
 from engine.factspec import FACTS
 from engine.model import QUESTIONS, Question
 from engine.outcome import CaseResult, Outcome, TraceStep
@@ -165,9 +171,8 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
         UsageError: an unknown reading id.
         EvaluationError, BackendError: as :func:`engine.evaluate_case`.
     """
-    result = evaluate_case(case, readings, only=only, engine=engine, source=source,
-                           account=account)
     records = reading_records(case, readings, account, only)
+    result = evaluate_records(case, records, readings, engine=engine, source=source)
     accounts = {rid: label for rid, (_, _, label) in records.items()}
     cases = {rid: record for rid, (record, _, _) in records.items()}
     split = [q for q in QUESTIONS if not _agrees(result, q)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from engine import _durable
@@ -102,12 +102,21 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
         EvaluationError: a conflict between undefeated rules, or a rule loop.
         BackendError: durable_rules failed.
     """
+    return evaluate_records(case, reading_records(case, readings, account, only), readings,
+                            engine=engine, source=source)
+
+
+def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, dict[str, str],
+                                                                   str]],
+                     readings: ReadingSet, *, engine: EngineChoice = "durable",
+                     source: str = "<dict>") -> CaseResult:
+    """Evaluate each reading of ``records`` (as :func:`reading_records` returns them) on its
+    record; ``case`` names the result. For callers that also need the records themselves."""
     used = engine_to_use(engine)
     outcomes: dict[str, Outcome] = {}
     by_account: dict[str, Facts] = {}
-    records = reading_records(case, readings, account, only)
-    for reading in readings.select(only):
-        record, supplied, label = records[reading.id]
+    for rid, (record, supplied, label) in records.items():
+        reading = readings.readings[rid]
         if label not in by_account:
             by_account[label] = case_facts(record, readings.common.default_offset)
         facts = by_account[label]
