@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from engine.case import DEFAULT_ZONE, CaseRecord
-from engine.errors import CaseFileError, InputError, Problem, SourceSpan, found
+from engine.errors import CaseFileError, EngineError, InputError, Problem, SourceSpan, found
 from engine.validation import problems_from
 from engine.yamlio import MAX_BYTES, Document, Loc, load_documents
 
@@ -45,6 +45,12 @@ class LoadedCase:
     def span_of(self, *path: str | int, key: bool = False) -> SourceSpan:
         """The position of a field of this case, e.g. ``span_of("expect", "ihl", key=True)``."""
         return self.document.span((*self.loc, *path), key=key)
+
+    def failed(self, exc: EngineError) -> list[Problem]:
+        """The problems of an evaluation of this case that failed, named and located by it, so
+        that one failing case does not sink a batch."""
+        return [Problem(f"case '{self.record.id}': {p.message}", p.span or self.span)
+                for p in exc.problems]
 
 
 @dataclass(frozen=True)

@@ -116,9 +116,7 @@ def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str]
             results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
                                          engine=engine, source=loaded.source, account=account))
         except EngineError as exc:
-            # One case failing (a conflict, an unresolvable time) must not sink the batch.
-            problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
-                         for p in exc.problems]
+            problems += loaded.failed(exc)
     return results, problems
 
 

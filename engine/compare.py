@@ -255,8 +255,7 @@ def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str]
                                             account=account, engine=engine,
                                             source=loaded.source, budget=budget))
         except EngineError as exc:
-            problems += [Problem(f"case '{loaded.record.id}': {p.message}", p.span or loaded.span)
-                         for p in exc.problems]
+            problems += loaded.failed(exc)
     return CompareReport(
         engine=engine_to_use(engine), account=account,
         readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
