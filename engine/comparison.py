@@ -1,7 +1,8 @@
 """The typed results of comparing the readings on a case: the JSON contract of ``compare``.
 
 Field names here are public (see the README, "Why the readings disagree"): change them only with
-the README. JSON is produced by the models; ``from`` is spelled ``from_`` in Python.
+the README. JSON is produced by the models; ``from`` is spelled ``from_`` in Python and
+serialised as ``from`` by the models' own configuration.
 """
 
 from __future__ import annotations
@@ -210,7 +211,3 @@ class CompareReport(_Model):
     summary: Summary | None = None
     errors: list[ErrorInfo]
 
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    """A model as JSON-ready data, with the public field names (``from``)."""
-    return model.model_dump(mode="json", by_alias=True)

@@ -209,4 +209,4 @@ def markdown(report: CompareReport, *, summary_only: bool = False) -> str:
 
 def json_report(report: CompareReport) -> str:
     """The whole comparison as one JSON document (public field names, ``from`` included)."""
-    return report.model_dump_json(indent=2, by_alias=True) + "\n"
+    return report.model_dump_json(indent=2) + "\n"
