@@ -32,6 +32,7 @@ from engine.claims import Claim
 from engine.errors import CaseFileError, Problem, found
 from engine.iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.timeval import Interval, LocalTime, TimeRange, TimeValue
+from engine.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
 
 # The contract's vocabularies, kept compact as the issue lists them.
 # fmt: off
@@ -44,12 +45,6 @@ Stage = Literal["none", "pending", "convicted", "acquitted"]
 Charge = Literal["terrorism", "illegal_border_crossing", "illegal_arms", "illegal_armed_group",
                  "mercenarism", "espionage", "murder", "torture", "war_crime", "other"]
 Mechanism = Literal["exchange", "unilateral", "sentence_served", "pardon", "unknown"]
-StatusAnswer = Literal["prisoner_of_war", "civilian_detainee", "criminal_detainee",
-                       "unprivileged_combatant", "not_prisoner_of_war", "not_addressed",
-                       "indeterminate"]
-Point8Answer = Literal["covered", "not_covered", "not_addressed", "indeterminate"]
-ReleaseAnswer = Literal["without_delay", "after_proceedings", "discretionary", "not_addressed",
-                        "indeterminate"]
 # fmt: on
 
 AFFILIATIONS: tuple[str, ...] = get_args(Affiliation)

@@ -52,10 +52,10 @@ from engine.evaluate import (
     reading_records,
 )
 from engine.factspec import FACTS
-from engine.model import QUESTIONS, Question
 from engine.outcome import CaseResult, Outcome, TraceStep
 from engine.readings import ReadingSet
 from engine.report import ErrorInfo, ReadingInfo
+from engine.vocabulary import QUESTIONS, Question
 
 
 def _base_facts(outcome: Outcome, rules: Sequence[str]) -> set[str]:

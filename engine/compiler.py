@@ -15,10 +15,11 @@ from engine.conditions import ConditionCompiler, instant_epoch
 from engine.conflicts import find_conflicts
 from engine.declarations import compile_gaps, compile_invariants
 from engine.errors import Problem, RuleFileError, suggest
-from engine.model import QUESTIONS, Citation, Common, Instant, Reading, Rule, Source
+from engine.model import Citation, Common, Instant, Reading, Rule, Source
 from engine.ruledoc import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
 from engine.timeval import iso_utc, parse_zone
 from engine.validation import problems_from
+from engine.vocabulary import QUESTIONS
 from engine.yamlio import Document, Loc
 
 

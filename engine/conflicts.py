@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from itertools import combinations, product
 
 from engine.factspec import FACTS, party_combinations
-from engine.model import QUESTIONS, Question, Reading, Rule, Test
+from engine.model import Reading, Rule, Test
+from engine.vocabulary import QUESTIONS, Question
 
 Conjunction = tuple[Test, ...]
 #: Beyond this many conjunctions per rule the expansion stops and the rule counts as satisfiable

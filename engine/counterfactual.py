@@ -27,11 +27,12 @@ from engine.comparison import (
 )
 from engine.evaluate import fire
 from engine.facts import FactValue, case_facts
-from engine.model import QUESTIONS, Question, Reading
+from engine.model import Reading
 from engine.outcome import EngineName
 from engine.readings import ReadingSet
 from engine.resolve import decide
 from engine.timeval import Interval
+from engine.vocabulary import QUESTIONS, Question
 
 #: Answers that are no agreement: nobody answers, or the facts leave it open.
 NOT_FIRM = frozenset({"indeterminate", "not_addressed"})

@@ -11,9 +11,9 @@ from pydantic import JsonValue
 from engine.conditions import ConditionCompiler
 from engine.errors import Problem, suggest
 from engine.factspec import FACTS
-from engine.model import Gap, Invariant, InvariantKind, Question, Test
-from engine.outcome import Point8Answer, ReleaseAnswer, StatusAnswer
+from engine.model import Gap, Invariant, InvariantKind, Test
 from engine.ruledoc import InvariantDoc, ReadingDoc
+from engine.vocabulary import Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.yamlio import Loc
 
 _ANSWERS: dict[str, tuple[str, ...]] = {

@@ -11,9 +11,8 @@ from datetime import tzinfo
 from typing import Literal
 
 from engine.errors import SourceSpan
+from engine.vocabulary import Question
 
-Question = Literal["status", "point8", "release"]
-QUESTIONS: tuple[Question, ...] = ("status", "point8", "release")
 Op = Literal["eq", "in", "not_in", "before", "after", "any_of", "only"]
 
 

@@ -9,14 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-StatusAnswer = Literal[
-    "prisoner_of_war", "civilian_detainee", "criminal_detainee", "unprivileged_combatant",
-    "not_prisoner_of_war", "not_addressed", "indeterminate",
-]
-Point8Answer = Literal["covered", "not_covered", "not_addressed", "indeterminate"]
-ReleaseAnswer = Literal[
-    "without_delay", "after_proceedings", "discretionary", "not_addressed", "indeterminate",
-]
+from engine.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
+
 EngineName = Literal["durable", "reference"]
 
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from engine.claims import CASE, DISPUTED, UNCONTESTED
 from engine.errors import SourceSpan
-from engine.model import QUESTIONS, Reading
+from engine.model import Reading
 from engine.outcome import CaseResult, Outcome
 from engine.report import Report
 from engine.verify import FAILING, Verification
+from engine.vocabulary import QUESTIONS
 from engine.yamlio import dump_yaml
 
 if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results

@@ -18,8 +18,8 @@ from engine.comparison import (
     Summary,
 )
 from engine.counterfactual import NOT_FIRM, joins
-from engine.model import QUESTIONS
 from engine.render import error_line, grid
+from engine.vocabulary import QUESTIONS
 
 #: Counterfactuals shown per question in the text (the JSON has them all).
 SHOWN = 3

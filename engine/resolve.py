@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from engine.errors import EvaluationError, Problem
 from engine.facts import Facts, render_value
 from engine.logic import holds
-from engine.model import QUESTIONS, Question, Reading, Rule
+from engine.model import Reading, Rule
 from engine.outcome import Cite, Decision, EngineName, Outcome, TraceStep
+from engine.vocabulary import QUESTIONS, Question
 
 
 class _Analysis:

@@ -25,10 +25,11 @@ from engine.errors import EvaluationError
 from engine.facts import FactValue, render_value
 from engine.factspec import FACTS, party_combinations, territory_values
 from engine.logic import holds
-from engine.model import QUESTIONS, Question, Reading, Test
+from engine.model import Reading, Test
 from engine.reference import fire_reference
 from engine.resolve import decide
 from engine.timeval import Interval, iso_utc
+from engine.vocabulary import QUESTIONS, Question
 
 FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden",
                       "invariant"]
