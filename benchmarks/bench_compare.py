@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from engine.caseload import load_cases
-from engine.compare import compare_case
-from engine.evaluate import engine_to_use
-from engine.readings import load_readings
+from engine.analysis.compare import compare_case
+from engine.cases.load import load_cases
+from engine.readings.load import load_readings
+from engine.run.evaluate import engine_to_use
 
 ROOT = Path(__file__).resolve().parent.parent
 

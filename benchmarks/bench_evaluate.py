@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from engine.caseload import load_cases
-from engine.evaluate import engine_to_use, evaluate_case
-from engine.readings import load_readings
+from engine.cases.load import load_cases
+from engine.readings.load import load_readings
+from engine.run.evaluate import engine_to_use, evaluate_case
 
 ROOT = Path(__file__).resolve().parent.parent
 

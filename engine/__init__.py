@@ -15,12 +15,9 @@ Everything returned is immutable and typed; every error is an :class:`EngineErro
 
 from __future__ import annotations
 
-from engine.case import CaseRecord, case_json_schema
-from engine.caseload import CaseBatch, LoadedCase, load_case_dict, load_cases
-from engine.claims import Claim
-from engine.compare import compare_batch, compare_case, summarise
-from engine.comparison import CompareReport, Comparison
-from engine.errors import (
+from engine.analysis.compare import compare_batch, compare_case, summarise
+from engine.analysis.comparison import CompareReport, Comparison
+from engine.base.errors import (
     BackendError,
     CaseFileError,
     EngineError,
@@ -31,9 +28,12 @@ from engine.errors import (
     SourceSpan,
     UsageError,
 )
-from engine.evaluate import engine_to_use, evaluate_case, reading_records
-from engine.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
-from engine.readings import ReadingSet, bundled_rules_dir, load_readings
+from engine.cases.claims import Claim
+from engine.cases.load import CaseBatch, LoadedCase, load_case_dict, load_cases
+from engine.cases.record import CaseRecord, case_json_schema
+from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
+from engine.run.evaluate import engine_to_use, evaluate_case, reading_records
+from engine.run.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
 
 __all__ = [
     "BackendError",

@@ -1,5 +1,6 @@
 """Independent checks of a comparison: every reported change is applied to the case as a case
-file (a plain dict, not through engine.whatif) and the case evaluated again on durable_rules."""
+file (a plain dict, not through engine.analysis._whatif) and the case evaluated again on
+durable_rules."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from engine.case import CaseRecord
-from engine.comparison import Comparison, FactChange
-from engine.evaluate import evaluate_case, reading_records
-from engine.readings import ReadingSet
+from engine.analysis.comparison import Comparison, FactChange
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import evaluate_case, reading_records
 
 
 def changed_case(case: CaseRecord, changes: Iterable[tuple[str, Any]]) -> CaseRecord:

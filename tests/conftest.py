@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine.case import CaseRecord
-from engine.readings import ReadingSet, load_readings
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet, load_readings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine import _durable
-from engine.casecheck import check
-from engine.caseload import LoadedCase, load_cases
-from engine.evaluate import evaluate_case
-from engine.readings import ReadingSet
+from engine.cases.load import LoadedCase, load_cases
+from engine.readings.load import ReadingSet
+from engine.run import _durable
+from engine.run.evaluate import evaluate_case
+from engine.testing.expectations import check
 from tests.conftest import ROOT
 
 BATCH = load_cases([ROOT / "cases"])

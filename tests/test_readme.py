@@ -7,7 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
+from engine.interfaces.cli import main
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "own-reading"

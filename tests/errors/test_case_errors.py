@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.caseload import load_cases
-from engine.errors import Problem
-from engine.yamlio import MAX_BYTES
+from engine.base.errors import Problem
+from engine.base.yamlio import MAX_BYTES
+from engine.cases.load import load_cases
 
 HERE = Path(__file__).parent / "cases"
 FIXTURES = sorted(HERE.iterdir())

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiler import compile_common, compile_reading
-from engine.errors import EngineError
-from engine.model import Common
-from engine.yamlio import load_documents
+from engine.base.errors import EngineError
+from engine.base.yamlio import load_documents
+from engine.readings._compiler import compile_common, compile_reading
+from engine.readings.model import Common
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(HERE.glob("*.yaml"))

@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.case import PARTY_SWAP, CaseRecord
-from engine.evaluate import evaluate_case
-from engine.readings import load_readings
+from engine.cases.record import PARTY_SWAP, CaseRecord
+from engine.readings.load import load_readings
+from engine.run.evaluate import evaluate_case
 from engine.strategies import boundary_instants, claimed_case_dicts
 
 READINGS = load_readings()

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine import _durable
-from engine.case import CaseRecord
-from engine.evaluate import evaluate_case
-from engine.facts import render_interval
-from engine.readings import ReadingSet, load_readings
+from engine.cases.facts import render_interval
+from engine.cases.record import CaseRecord
+from engine.cases.timeval import Interval
+from engine.readings.load import ReadingSet, load_readings
+from engine.run import _durable
+from engine.run.evaluate import evaluate_case
 from engine.strategies import boundary_instants, case_records
-from engine.timeval import Interval
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.skipif(not _durable.available(),

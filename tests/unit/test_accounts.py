@@ -8,12 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 import engine
-from engine.case import CaseRecord, case_json_schema
-from engine.claims import NOT_CLAIMABLE, claimable_paths
-from engine.cli import main
-from engine.errors import CaseFileError
-from engine.evaluate import evaluate_case, reading_records
-from engine.readings import ReadingSet
+from engine.base.errors import CaseFileError
+from engine.cases.claims import NOT_CLAIMABLE, claimable_paths
+from engine.cases.record import CaseRecord, case_json_schema
+from engine.interfaces.cli import main
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import evaluate_case, reading_records
 from tests.conftest import FIXTURES
 
 DISPUTED = FIXTURES / "claims" / "disputed.yaml"

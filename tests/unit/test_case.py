@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from engine.case import (
+from engine.base.errors import CaseFileError
+from engine.cases.record import (
     AFFILIATIONS,
     CHARGES,
     CIRCUMSTANCES,
@@ -19,8 +20,7 @@ from engine.case import (
     Expectation,
     case_json_schema,
 )
-from engine.errors import CaseFileError
-from engine.timeval import Interval, LocalTime, TimeRange
+from engine.cases.timeval import Interval, LocalTime, TimeRange
 
 PLUS4 = timezone(timedelta(hours=4))
 

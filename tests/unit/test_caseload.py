@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from engine.caseload import CaseBatch, load_case_dict, load_cases
-from engine.errors import CaseFileError, SourceSpan
+from engine.base.errors import CaseFileError, SourceSpan
+from engine.cases.load import CaseBatch, load_case_dict, load_cases
 
 CASE = """\
 id: {id}

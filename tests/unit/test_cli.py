@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.cli import main
+from engine.interfaces.cli import main
 from tests.conftest import FIXTURES
 
 RULES = ["--rules", str(FIXTURES / "rules")]

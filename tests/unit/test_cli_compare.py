@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner, Result
 
-from engine.cli import main
+from engine.interfaces.cli import main
 from tests.conftest import FIXTURES, ROOT
 
 CASES = str(ROOT / "cases")

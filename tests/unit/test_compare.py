@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.caseload import load_cases
-from engine.compare import compare_case, summarise
-from engine.comparison import Comparison
-from engine.counterfactual import NOT_FIRM
-from engine.readings import ReadingSet, load_readings
+from engine.analysis.compare import compare_case, summarise
+from engine.analysis.comparison import Comparison
+from engine.analysis.counterfactual import NOT_FIRM
+from engine.cases.load import load_cases
+from engine.readings.load import ReadingSet, load_readings
 from tests.comparecheck import answer, changed_case, check_comparison
 from tests.conftest import ROOT, make_case
 

@@ -9,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engine import _durable
-from engine.durable_json import fnv1_32, translate
-from engine.evaluate import evaluate_case
-from engine.facts import case_facts
-from engine.readings import ReadingSet
+from engine.cases.facts import case_facts
+from engine.readings.load import ReadingSet
+from engine.readings.to_durable import fnv1_32, translate
+from engine.run import _durable
+from engine.run.evaluate import evaluate_case
 from tests.conftest import ROOT, make_case
 
 pytestmark = pytest.mark.skipif(not _durable.available(),
@@ -57,7 +57,7 @@ def test_eight_threads_equal_serial(bundled: ReadingSet, mini: ReadingSet) -> No
 def test_durable_and_reference_fire_the_same_rules_in_the_same_order(mini: ReadingSet) -> None:
     for case in VARIANTS:
         facts = case_facts(case, mini.common.default_offset)
-        from engine.reference import fire_reference
+        from engine.run.reference import fire_reference
         assert _durable.fire_durable(mini.programs["mini"], facts) == fire_reference(
             mini.readings["mini"], facts)
 
@@ -66,8 +66,8 @@ def test_first_ever_case_matching_no_rule_does_not_crash() -> None:
     # durable_rules 2.0.28 frees uninitialised memory when deleting a session that never started
     # an action; the catch-all rule must prevent that, in a fresh process where it would bite.
     script = textwrap.dedent("""
-        from engine.readings import load_readings
-        from engine.evaluate import evaluate_case
+        from engine.readings.load import load_readings
+        from engine.run.evaluate import evaluate_case
         from tests.conftest import FIXTURES, make_case
         rs = load_readings(FIXTURES / "rules")
         case = make_case(detaining_party="AM", capture={"time": None},

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine import _durable, reference
-from engine.cli import main
-from engine.conflicts import satisfiable
-from engine.durable_json import _check_hashes, case_fact
-from engine.errors import EvaluationError, RuleFileError
-from engine.evaluate import evaluate_case
-from engine.facts import case_facts, render_value
-from engine.logic import holds
-from engine.model import Test as RuleTest
-from engine.readings import ReadingSet, bundled_rules_dir, load_readings
-from engine.timeval import Interval
+from engine.base.errors import EvaluationError, RuleFileError
+from engine.cases.facts import case_facts, render_value
+from engine.cases.timeval import Interval
+from engine.interfaces.cli import main
+from engine.readings._conflicts import satisfiable
+from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
+from engine.readings.model import Test as RuleTest
+from engine.readings.to_durable import _check_hashes, case_fact
+from engine.run import _durable, reference
+from engine.run.evaluate import evaluate_case
+from engine.run.logic import holds
 from tests.conftest import FIXTURES, make_case
 
 T0 = 1_604_955_600  # 2020-11-09T21:00:00Z

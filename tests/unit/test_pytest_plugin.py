@@ -1,4 +1,4 @@
-"""The pytest plugin (engine/pytest_plugin.py), run in throwaway pytest sessions by pytester."""
+"""The pytest plugin (engine/interfaces/pytest_plugin.py), run in throwaway sessions by pytester."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.pytest_plugin import INVALID_ITEM, is_case_file_with_expectations
+from engine.interfaces.pytest_plugin import INVALID_ITEM, is_case_file_with_expectations
 from tests.conftest import FIXTURES, ROOT
 
 pytest_plugins = ["pytester"]
@@ -19,7 +19,7 @@ pytest_plugins = ["pytester"]
 # entry point's name keeps an installed copy from registering the same module a second time.
 # The module is already imported here, so pytest cannot assert-rewrite it: not a problem.
 # Hypothesis' plugin is left out of the inner runs: re-importing it costs two seconds each.
-PLUGIN = ("-p", "no:legal_status", "-p", "engine.pytest_plugin",
+PLUGIN = ("-p", "no:legal_status", "-p", "engine.interfaces.pytest_plugin",
           "-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 MINI = ("--legal-status-rules", "rules")
 
@@ -243,7 +243,7 @@ def test_the_entry_point_registers_the_plugin_as_legal_status(
     """Install the pyproject's pytest11 entry point as metadata, then run a plain `pytest`."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     entry_points = project["project"]["entry-points"]["pytest11"]
-    assert entry_points == {"legal_status": "engine.pytest_plugin"}
+    assert entry_points == {"legal_status": "engine.interfaces.pytest_plugin"}
     site = pytester.path / "site"
     dist = site / "legal_status_probe-0.dist-info"
     dist.mkdir(parents=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import EvaluationError
-from engine.evaluate import evaluate_case
-from engine.facts import case_facts
-from engine.readings import ReadingSet
-from engine.resolve import resolve
+from engine.base.errors import EvaluationError
+from engine.cases.facts import case_facts
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import evaluate_case
+from engine.run.resolve import resolve
 from tests.conftest import make_case
 
 

@@ -14,11 +14,21 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from engine.case import AFFILIATIONS, CIRCUMSTANCES, CaseRecord
-from engine.caseload import load_case_dict
-from engine.errors import CaseFileError
-from engine.facts import case_facts
-from engine.readings import load_readings
+from engine.base.errors import CaseFileError
+from engine.cases.facts import case_facts
+from engine.cases.load import load_case_dict
+from engine.cases.record import AFFILIATIONS, CIRCUMSTANCES, CaseRecord
+from engine.cases.timeval import (
+    EXTREME_ZONES,
+    Interval,
+    TimeRange,
+    TimeValue,
+    is_inverted,
+    parse_time_text,
+    parse_zone,
+    to_interval,
+)
+from engine.readings.load import load_readings
 from engine.strategies import (
     CEASEFIRE,
     NATIONALITIES,
@@ -32,16 +42,6 @@ from engine.strategies import (
     capture_times,
     case_dicts,
     case_records,
-)
-from engine.timeval import (
-    EXTREME_ZONES,
-    Interval,
-    TimeRange,
-    TimeValue,
-    is_inverted,
-    parse_time_text,
-    parse_zone,
-    to_interval,
 )
 from tests.conftest import FIXTURES, ROOT
 
@@ -306,8 +306,8 @@ def test_swapping_the_parties_is_an_involution(case: CaseRecord) -> None:
 # --- hypothesis stays optional -------------------------------------------------------------------
 
 def test_the_engine_and_its_commands_load_without_the_strategies() -> None:
-    # Only engine.invariants (legal-status check, imported when that command runs) uses them.
-    code = ("import sys, engine, engine.cli, engine.evaluate; "
+    # Only engine.testing.invariants (legal-status check, imported when it runs) uses them.
+    code = ("import sys, engine, engine.interfaces.cli, engine.run.evaluate; "
             "print([m for m in sys.modules if m.split('.')[0] == 'hypothesis'"
             " or m == 'engine.strategies'])")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

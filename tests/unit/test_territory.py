@@ -10,19 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.case import CaseRecord, case_json_schema
-from engine.caseload import load_case_dict
-from engine.durable_json import case_fact
-from engine.errors import CaseFileError, RuleFileError
-from engine.evaluate import evaluate_case
-from engine.facts import case_facts
-from engine.factspec import FACTS, territory_values
-from engine.invariants import _splice, check_invariants
-from engine.proofs import _swapped, prove_invariants
-from engine.readings import ReadingSet, load_readings
+from engine.analysis.proofs import _swapped, prove_invariants
+from engine.analysis.verify import domains, example_case, verify
+from engine.base.errors import CaseFileError, RuleFileError
+from engine.cases.catalogue import FACTS, territory_values
+from engine.cases.facts import case_facts
+from engine.cases.load import load_case_dict
+from engine.cases.record import CaseRecord, case_json_schema
+from engine.cases.timeval import parse_zone
+from engine.readings.load import ReadingSet, load_readings
+from engine.readings.to_durable import case_fact
+from engine.run.evaluate import evaluate_case
 from engine.strategies import TERRITORIES, case_records
-from engine.timeval import parse_zone
-from engine.verify import domains, example_case, verify
+from engine.testing.invariants import _splice, check_invariants
 from tests.conftest import FIXTURES, make_case
 
 PLUS4 = parse_zone("+04:00")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.timeval import (
+from engine.cases.timeval import (
     Interval,
     LocalTime,
     TimeRange,

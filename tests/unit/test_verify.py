@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.caseload import load_case_dict
-from engine.cli import main
-from engine.errors import EvaluationError
-from engine.evaluate import evaluate_case
-from engine.invariants import check_invariants
-from engine.proofs import prove_invariants
-from engine.readings import ReadingSet, load_readings
-from engine.verify import Finding, verify
+from engine.analysis.proofs import prove_invariants
+from engine.analysis.verify import Finding, verify
+from engine.base.errors import EvaluationError
+from engine.cases.load import load_case_dict
+from engine.interfaces.cli import main
+from engine.readings.load import ReadingSet, load_readings
+from engine.run.evaluate import evaluate_case
+from engine.testing.invariants import check_invariants
 from tests.conftest import FIXTURES
 
 BROKEN = FIXTURES / "broken"
@@ -135,7 +135,8 @@ def test_bundled_invariants_are_proved(bundled: ReadingSet) -> None:
 def test_check_without_hypothesis_still_proves(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "engine.invariants", None)  # as if hypothesis were absent
+    # As if hypothesis were absent.
+    monkeypatch.setitem(sys.modules, "engine.testing.invariants", None)
     result = CliRunner().invoke(main, ["check", "--rules", str(FIXTURES.parent.parent /
                                                                 "examples" / "own-reading" /
                                                                 "rules")])

@@ -1,0 +1,263 @@
+"""Why the readings disagree on a case: agreement, the crux, counterfactuals, "it depends".
+
+For each question the readings are grouped by answer. Where they split, the crux names each group's
+deciding rules (statement and citations) and the facts those rules read, and the facts read on one
+side and not the other. The split is *factual* when the readings would agree if they all took one
+common account of the facts, *legal* when they split on every common account. Counterfactuals and
+agreement changes come from the exact search of :mod:`engine.analysis.counterfactual`; every
+``indeterminate`` answer gets its table of what each resolution of its open facts yields.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from engine.analysis import _whatif
+from engine.analysis.comparison import (
+    Answers,
+    ClaimedFact,
+    ClaimView,
+    CompareReport,
+    Comparison,
+    Counterfactual,
+    Crux,
+    CruxSide,
+    DecidingRule,
+    DependsTable,
+    FactCount,
+    Group,
+    QuestionSummary,
+    SearchInfo,
+    Separating,
+    Summary,
+)
+from engine.analysis.counterfactual import (
+    DEFAULT_BUDGET,
+    MAX_CHANGES,
+    Probe,
+    agreement_changes,
+    depends_table,
+    joins,
+    reading_counterfactuals,
+)
+from engine.base.errors import EngineError, Problem
+from engine.base.vocabulary import QUESTIONS, Question
+from engine.cases.catalogue import FACTS
+from engine.cases.load import CaseBatch
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import (
+    EngineChoice,
+    engine_to_use,
+    evaluate_case,
+    evaluate_records,
+    reading_records,
+)
+from engine.run.outcome import CaseResult, Outcome, TraceStep
+from engine.run.report import ErrorInfo, ReadingInfo
+
+
+def _base_facts(outcome: Outcome, rules: Sequence[str]) -> set[str]:
+    """The case facts read by ``rules`` and, through derived facts, by the rules deriving them."""
+    steps = {s.rule: s for s in outcome.trace}
+    todo, seen, out = list(rules), set(), set()
+    while todo:
+        qid = todo.pop()
+        if qid in seen or qid not in steps:
+            continue
+        seen.add(qid)
+        for name in steps[qid].facts:
+            if name.startswith("derived."):
+                derived = name.removeprefix("derived.")
+                todo += [s.rule for s in outcome.trace if derived in s.derives]
+            else:
+                out.add(name)
+    return out
+
+
+def _ordered(facts: set[str]) -> list[str]:
+    return [f for f in FACTS if f in facts] + sorted(facts - set(FACTS))
+
+
+def _deciding(outcome: Outcome, question: Question) -> tuple[list[DecidingRule], set[str],
+                                                              list[str]]:
+    decision = outcome.decisions[question]
+    steps: dict[str, TraceStep] = {s.rule: s for s in outcome.trace}
+    rules = [DecidingRule(reading=outcome.reading, rule=q, says=steps[q].says,
+                          cites=steps[q].cites) for q in decision.by if q in steps]
+    facts = _base_facts(outcome, decision.by) | set(decision.unknown)
+    return rules, facts, list(decision.unknown)
+
+
+def _groups(result: CaseResult, question: Question) -> list[Group]:
+    by_answer: dict[str, list[str]] = {}
+    for rid, outcome in result.readings.items():
+        by_answer.setdefault(getattr(outcome, question), []).append(rid)
+    return [Group(answer=a, readings=rs) for a, rs in by_answer.items()]
+
+
+def _decisive(result: CaseResult, question: Question,
+              counterfactuals: Sequence[Counterfactual]) -> set[str]:
+    """Facts whose change alone moves a reading to a firm answer that another reading gives."""
+    answers = {r: str(getattr(o, question)) for r, o in result.readings.items()}
+    return {cf.changes[0].fact for cf in counterfactuals
+            if cf.question == question and len(cf.changes) == 1 and joins(cf, answers)}
+
+
+def _crux(result: CaseResult, question: Question, common: dict[str, bool],
+          decisive: set[str]) -> Crux:
+    sides: list[CruxSide] = []
+    read: dict[str, set[str]] = {}
+    for group in _groups(result, question):
+        rules: list[DecidingRule] = []
+        facts: set[str] = set()
+        open_facts: list[str] = []
+        for rid in group.readings:
+            r_rules, r_facts, r_open = _deciding(result.readings[rid], question)
+            rules += r_rules
+            facts |= r_facts
+            open_facts += [f for f in r_open if f not in open_facts]
+            read[rid] = r_facts
+        sides.append(CruxSide(answer=group.answer, readings=group.readings, rules=rules,
+                              facts=_ordered(facts), open=open_facts))
+    every = set().union(*read.values()) if read else set()
+    separating = [Separating(fact=f, read_by=[r for r in read if f in read[r]],
+                             not_read_by=[r for r in read if f not in read[r]],
+                             decisive=f in decisive)
+                  for f in _ordered(every) if not all(f in v for v in read.values())]
+    return Crux(question=question, groups=sides, separating=separating,
+                kind="factual" if any(common.values()) else "legal", common_accounts=common)
+
+
+def _claimed(case: CaseRecord, readings: ReadingSet,
+             records: dict[str, tuple[CaseRecord, dict[str, str], str]]) -> list[ClaimedFact]:
+    """Each claimed fact: what each claimant says of it, and who supplied it to each reading."""
+    used = [readings.readings[rid] for rid in records]
+    offset = readings.common.default_offset
+    out: list[ClaimedFact] = []
+    for fact, claims in case.claims.items():
+        where = _whatif.marks(used, fact)
+        views = [ClaimView(asserted_by=c.asserted_by,
+                           says=_whatif.describe(case.on_account(c.asserted_by)[0], fact, where,
+                                                offset),
+                           source=c.source, date=c.date) for c in claims]
+        out.append(ClaimedFact(fact=fact, claims=views,
+                               supplied={rid: sup.get(fact, "case")
+                                         for rid, (_, sup, _) in records.items()}))
+    return out
+
+
+def _agrees(result: CaseResult, question: Question) -> bool:
+    return len({getattr(o, question) for o in result.readings.values()}) == 1
+
+
+def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
+                 account: str = "own", engine: EngineChoice = "durable", source: str = "<dict>",
+                 budget: int = DEFAULT_BUDGET) -> Comparison:
+    """Compare the readings on one case.
+
+    Args:
+        case: a validated case record (its claims, if any, are resolved per reading).
+        readings: the compiled readings.
+        only: reading ids to restrict to.
+        account: ``own`` (each reading's declared account), ``uncontested``, or a party id.
+        engine: the engine for every evaluation, the search's included.
+        source: where the case came from.
+        budget: the most evaluations the search of changes may make; ``search.complete`` says
+            whether it was enough.
+
+    Raises:
+        UsageError: an unknown reading id.
+        EvaluationError, BackendError: as :func:`engine.evaluate_case`.
+    """
+    records = reading_records(case, readings, account, only)
+    result = evaluate_records(case, records, readings, engine=engine, source=source)
+    accounts = {rid: label for rid, (_, _, label) in records.items()}
+    cases = {rid: record for rid, (record, _, _) in records.items()}
+    split = [q for q in QUESTIONS if not _agrees(result, q)]
+    crux: dict[str, Crux] = {}
+    if split:
+        common: dict[str, dict[str, bool]] = {q: {} for q in split}
+        for name in ("uncontested", *case.claimants()):
+            shared = evaluate_case(case, readings, only=only, engine=engine, account=name)
+            for q in split:
+                common[q][name] = _agrees(shared, q)
+    probe = Probe(readings, engine_to_use(engine), budget=budget)
+    counterfactuals = [cf for rid, record in cases.items()
+                       for cf in reading_counterfactuals(probe, readings.readings[rid], record)]
+    if split:
+        crux = {q: _crux(result, q, common[q], _decisive(result, q, counterfactuals))
+                for q in split}
+    agree_if = [c for q in split for c in agreement_changes(probe, cases, q)]
+    depends: list[DependsTable] = [
+        depends_table(probe, readings.readings[rid], cases[rid], q,
+                      outcome.decisions[q].unknown)
+        for rid, outcome in result.readings.items() for q in QUESTIONS
+        if outcome.decisions[q].answer == "indeterminate"]
+    note = None
+    if probe.cut:
+        note = (f"the search stopped after {probe.evaluations} evaluations (its bound): some "
+                "counterfactuals may be missing")
+    return Comparison(
+        case_id=case.id, title=case.title, source=source, accounts=accounts,
+        claimed=_claimed(case, readings, records),
+        answers={rid: Answers(status=o.status, point8=o.point8, release=o.release)
+                 for rid, o in result.readings.items()},
+        agreement={q: q not in split for q in QUESTIONS},
+        groups={q: _groups(result, q) for q in QUESTIONS}, crux=crux,
+        counterfactuals=counterfactuals, agree_if=agree_if, depends=depends,
+        search=SearchInfo(max_changes=MAX_CHANGES, evaluations=probe.evaluations,
+                          complete=not probe.cut, note=note,
+                          unmoved=[f"{rid}.{q}" for rid in cases for q in QUESTIONS
+                                   if not any(cf.reading == rid and cf.question == q
+                                              for cf in counterfactuals)]))
+
+
+def summarise(comparisons: Sequence[Comparison]) -> Summary:
+    """Over a caseload: per reading the count of each answer; per question the splits, how many
+    are legal or factual, and the facts that most often decide them (a decisive separating
+    fact: changing it alone moves a reading to another reading's answer)."""
+    answers: dict[str, dict[str, dict[str, int]]] = {}
+    for c in comparisons:
+        for rid, a in c.answers.items():
+            per = answers.setdefault(rid, {q: {} for q in QUESTIONS})
+            for q in QUESTIONS:
+                value = getattr(a, q)
+                per[q][value] = per[q].get(value, 0) + 1
+    questions: dict[str, QuestionSummary] = {}
+    for q in QUESTIONS:
+        cruxes = [c.crux[q] for c in comparisons if q in c.crux]
+        counts = Counter(s.fact for x in cruxes for s in x.separating if s.decisive)
+        questions[q] = QuestionSummary(
+            cases=len(comparisons), split=len(cruxes),
+            legal=sum(1 for x in cruxes if x.kind == "legal"),
+            factual=sum(1 for x in cruxes if x.kind == "factual"),
+            deciding_facts=[FactCount(fact=f, cases=n) for f, n in counts.most_common()])
+    return Summary(answers=answers, questions=questions)
+
+
+def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str] = (),
+                  account: str = "own", engine: EngineChoice = "durable",
+                  budget: int = DEFAULT_BUDGET, summary: bool = False) -> CompareReport:
+    """Compare every valid case of ``batch``; every invalid one (or one whose evaluation fails)
+    is reported in ``errors``, none silently dropped.
+
+    Raises:
+        UsageError: an unknown reading id.
+    """
+    selected = readings.select(only or None)
+    problems: list[Problem] = list(batch.errors)
+    comparisons: list[Comparison] = []
+    for loaded in batch.cases:
+        try:
+            comparisons.append(compare_case(loaded.record, readings, only=only or None,
+                                            account=account, engine=engine,
+                                            source=loaded.source, budget=budget))
+        except EngineError as exc:
+            problems += loaded.failed(exc)
+    return CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems])

@@ -1,0 +1,199 @@
+"""Exact, bounded search of the smallest changes of facts that change the readings' answers.
+
+Over each fact's abstract values (:mod:`engine.analysis._whatif`), single changes are tried first,
+then pairs, and only as far as needed: a pair is searched for a reading and a question only when no
+single change changes that answer, so every reported change is minimal (no strictly smaller change
+changes the answer). Each candidate is a concrete case, evaluated on the chosen engine; answers are
+cached by the abstract values of the facts the reading reads, which is exact because the rules only
+compare times with their instants. A budget of evaluations bounds the search, and the result says
+when it cut the search short.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from engine.analysis import _whatif
+from engine.analysis.comparison import (
+    AgreementChange,
+    Counterfactual,
+    DependsRow,
+    DependsTable,
+    FactChange,
+)
+from engine.base.vocabulary import QUESTIONS, Question
+from engine.cases.facts import FactValue, case_facts
+from engine.cases.record import CaseRecord
+from engine.cases.timeval import Interval
+from engine.readings.load import ReadingSet
+from engine.readings.model import Reading
+from engine.run.evaluate import fire
+from engine.run.outcome import EngineName
+from engine.run.resolve import decide
+
+#: Answers that are no agreement: nobody answers, or the facts leave it open.
+NOT_FIRM = frozenset({"indeterminate", "not_addressed"})
+MAX_CHANGES = 2
+DEFAULT_BUDGET = 20_000
+MAX_DEPENDS_ROWS = 64
+
+Answers = dict[Question, str]
+
+
+class Budget(Exception):
+    """The search met its bound of evaluations."""
+
+
+@dataclass
+class Probe:
+    """Evaluates changed cases under one reading each, caching by abstract facts."""
+
+    readings: ReadingSet
+    engine: EngineName
+    budget: int = DEFAULT_BUDGET
+    evaluations: int = 0
+    cut: bool = False
+    _cache: dict[tuple[str, tuple[tuple[str, object], ...]], Answers] = field(
+        default_factory=dict)
+    _read: dict[str, list[tuple[str, tuple[_whatif.Mark, ...]]]] = field(default_factory=dict)
+
+    def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
+                                                                            ...]:
+        if reading.id not in self._read:
+            paths = sorted({t.path for r in reading.rules for t in r.tests})
+            self._read[reading.id] = [(p, _whatif.marks([reading], p)) for p in paths]
+        out: list[tuple[str, object]] = []
+        for path, marks in self._read[reading.id]:
+            value = facts.get(path)
+            # Rules only compare a time with instants: its place among them is all that counts.
+            out.append((path, tuple(value.compare(m.epoch) for m in marks)
+                        if isinstance(value, Interval) else value))
+        return tuple(out)
+
+    def answers(self, reading: Reading, case: CaseRecord, *, counted: bool = True) -> Answers:
+        """The reading's answers on ``case`` (``counted=False`` for the case as it is, which
+        the budget does not limit).
+
+        Raises:
+            Budget: the bound of evaluations is reached (the result records that it was cut).
+        """
+        facts = case_facts(case, self.readings.common.default_offset)
+        key = (reading.id, self._key(reading, facts))
+        if key not in self._cache:
+            if counted and self.evaluations >= self.budget:
+                self.cut = True
+                raise Budget
+            self.evaluations += counted
+            fired = fire(self.readings, reading, facts, self.engine)
+            decisions, _ = decide(reading, facts, fired)
+            self._cache[key] = {q: decisions[q].answer for q in QUESTIONS}
+        return self._cache[key]
+
+
+def joins(cf: Counterfactual, answers: Mapping[str, str]) -> bool:
+    """Whether ``cf`` gives its reading a firm answer that another reading gives already
+    (``answers``: each reading's present answer to ``cf.question``)."""
+    return cf.to not in NOT_FIRM and any(a == cf.to for r, a in answers.items()
+                                         if r != cf.reading)
+
+
+def _changes(cases: Sequence[CaseRecord], values: Sequence[_whatif.Value],
+             readings: Sequence[Reading], offset: tzinfo) -> list[FactChange]:
+    out = []
+    for v in values:
+        where = _whatif.marks(readings, v.field)
+        # Readings on different accounts may start from different values of the fact.
+        before = list(dict.fromkeys(_whatif.describe(c, v.field, where, offset) for c in cases))
+        out.append(FactChange(fact=v.field, from_=" / ".join(before), to=v.text, value=v.value))
+    return out
+
+
+def _candidates(alts: dict[str, list[_whatif.Value]], size: int,
+                ) -> Iterator[tuple[_whatif.Value, ...]]:
+    for fields in itertools.combinations(alts, size):
+        yield from itertools.product(*(alts[f] for f in fields))
+
+
+def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
+                            ) -> list[Counterfactual]:
+    """For each question, the smallest changes (one fact, else two) that change the answer of
+    ``reading`` on ``case``."""
+    offset = probe.readings.common.default_offset
+    original = probe.answers(reading, case, counted=False)
+    alts = {f: _whatif.alternatives(case, f, [reading], offset)
+            for f in _whatif.case_fields(reading)}
+    found: dict[Question, list[tuple[tuple[_whatif.Value, ...], str]]] = {q: [] for q in QUESTIONS}
+    for size in range(1, MAX_CHANGES + 1):
+        open_questions = [q for q in QUESTIONS if not found[q]]
+        if not open_questions:
+            break
+        try:
+            for combo in _candidates(alts, size):
+                answers = probe.answers(reading, _whatif.apply(case, combo))
+                for q in open_questions:
+                    if answers[q] != original[q]:
+                        found[q].append((combo, answers[q]))
+        except Budget:
+            break
+    return [Counterfactual(reading=reading.id, question=q, from_=original[q], to=to,
+                           changes=_changes([case], combo, [reading], offset))
+            for q in QUESTIONS for combo, to in found[q]]
+
+
+def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Question,
+                      ) -> list[AgreementChange]:
+    """The smallest changes (one fact, else two) on which every reading gives one firm answer
+    to ``question``. ``cases`` holds each reading's case (on its account of the facts)."""
+    readings = [probe.readings.readings[rid] for rid in cases]
+    offset = probe.readings.common.default_offset
+    fields = list(dict.fromkeys(f for r in readings for f in _whatif.case_fields(r)))
+    alts: dict[str, list[_whatif.Value]] = {}
+    for f in fields:
+        merged: dict[str, _whatif.Value] = {}
+        for case in cases.values():
+            for v in _whatif.alternatives(case, f, readings, offset):
+                merged.setdefault(v.text, v)
+        alts[f] = list(merged.values())
+    out: list[AgreementChange] = []
+    for size in range(1, MAX_CHANGES + 1):
+        try:
+            for combo in _candidates(alts, size):
+                answers = {probe.answers(probe.readings.readings[rid], _whatif.apply(c, combo))[
+                    question] for rid, c in cases.items()}
+                if len(answers) == 1 and not answers & NOT_FIRM:
+                    out.append(AgreementChange(question=question, answer=answers.pop(),
+                                               changes=_changes(list(cases.values()), combo,
+                                                              readings, offset)))
+        except Budget:
+            break
+        if out:
+            break
+    return out
+
+
+def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Question,
+                  open_facts: Sequence[str]) -> DependsTable:
+    """What ``reading`` would answer to ``question`` for each resolution of ``open_facts``."""
+    offset = probe.readings.common.default_offset
+    fields = list(dict.fromkeys(
+        f for path in open_facts for f in _whatif.case_fields_of(path)))
+    options = [_whatif.resolutions(case, f, reading, offset) for f in fields]
+    options = [o for o in options if o]
+    rows: list[DependsRow] = []
+    complete = True
+    for n, combo in enumerate(itertools.product(*options)):
+        if n >= MAX_DEPENDS_ROWS:
+            complete = False
+            break
+        try:
+            answer = probe.answers(reading, _whatif.apply(case, combo))[question]
+        except Budget:
+            complete = False
+            break
+        rows.append(DependsRow(values={v.field: v.text for v in combo},
+                               set={v.field: v.value for v in combo}, answer=answer))
+    return DependsTable(reading=reading.id, question=question,
+                        facts=[o[0].field for o in options], rows=rows, complete=complete)

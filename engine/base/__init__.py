@@ -1,0 +1,9 @@
+"""Layer 0, the base: what every stage shares and nothing stage-specific.
+
+Owns the error hierarchy (:mod:`.errors`: every problem a user can cause, located at
+``file:line:col``), the YAML reader that keeps positions (:mod:`.yamlio`, the only module that
+imports PyYAML), and the vocabulary of questions and answers (:mod:`.vocabulary`) that case files,
+reading files and outcomes all speak.
+
+May import: the standard library, pydantic and PyYAML only; nothing else of ``engine``.
+"""

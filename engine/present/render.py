@@ -1,0 +1,212 @@
+"""Pure renderers: reports, explanations and reading lists as text, Markdown or JSON.
+
+Nothing here prints or decides: the CLI chooses a renderer and writes its result. JSON is always
+produced by the models (``model_dump_json``), never by string formatting.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engine.analysis.verify import FAILING, Verification
+from engine.base.errors import SourceSpan
+from engine.base.vocabulary import QUESTIONS
+from engine.base.yamlio import dump_yaml
+from engine.cases.claims import CASE, DISPUTED, UNCONTESTED
+from engine.readings.model import Reading
+from engine.run.outcome import CaseResult, Outcome
+from engine.run.report import Report
+
+if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results
+    from engine.testing.invariants import InvariantResult
+
+_SUPPLIED = {UNCONTESTED: "as all claims agree", DISPUTED: "unknown (claims differ)"}
+_MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
+         "inference": " [inference]", "first_hand": ""}
+
+
+def grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows of cells as aligned columns (trailing blanks trimmed)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            for r in rows]
+
+
+def _split(result: CaseResult, question: str) -> bool:
+    return len({getattr(o, question) for o in result.readings.values()}) > 1
+
+
+def table(report: Report) -> str:
+    """The side-by-side matrix: for each case, readings across, questions down."""
+    lines: list[str] = []
+    for result in report.results:
+        heading = f"{result.case_id}  ({result.source})"
+        lines += [heading, *([f"  {result.title}"] if result.title else [])]
+        ids = list(result.readings)
+        rows = [["", *ids, ""]]
+        for q in QUESTIONS:
+            rows.append([q, *(getattr(result.readings[r], q) for r in ids),
+                         "<- readings differ" if _split(result, q) else ""])
+        lines += grid(rows)
+        flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
+        unknown = [f"{r}: {', '.join(o.unknown)}" for r, o in result.readings.items() if o.unknown]
+        if flags:
+            lines.append("  flags    " + "; ".join(flags))
+        if unknown:
+            lines.append("  unknown  " + "; ".join(unknown))
+        if _claimed(result):
+            lines.append("  account  " + "; ".join(
+                f"{r}: {o.account}" for r, o in result.readings.items()))
+        lines.append("")
+    lines.append(f"{len(report.results)} case(s) evaluated with the {report.engine} engine"
+                 + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
+    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
+    return "\n".join(lines) + "\n"
+
+
+def _claimed(result: CaseResult) -> bool:
+    """Whether any reading used a fact that claims supplied."""
+    return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
+
+
+def error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
+    """A located problem as ``file:line:col: message``."""
+    return f"{SourceSpan(source or '<input>', line, column)}: {message}"
+
+
+def markdown(report: Report) -> str:
+    """The matrix as one Markdown table (one row per case and question)."""
+    ids = [r.id for r in report.readings]
+    out = ["| case | question | " + " | ".join(ids) + " | readings differ |",
+           "|---|---|" + "---|" * len(ids) + "---|"]
+    for result in report.results:
+        for q in QUESTIONS:
+            cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
+            out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
+                       + f" | {'yes' if _split(result, q) else ''} |")
+    if report.errors:
+        out += ["", "**Input errors**", ""]
+        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
+    out.append("")
+    out.append(f"_Engine: {report.engine}._")
+    return "\n".join(out) + "\n"
+
+
+def json_report(report: Report) -> str:
+    """The whole report as one JSON document."""
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def jsonl(report: Report) -> str:
+    """One result object per line, then one ``{"error": {...}}`` object per invalid input."""
+    lines = [r.model_dump_json() for r in report.results]
+    lines += ['{"error": ' + e.model_dump_json() + "}" for e in report.errors]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def explain(result: CaseResult, readings: dict[str, Reading]) -> str:
+    """Per reading: the answers, each fired rule with its statement and sources, and the rest."""
+    lines = [f"Case {result.case_id} ({result.source})"]
+    if result.title:
+        lines.append(f"  {result.title}")
+    for rid, outcome in result.readings.items():
+        lines += ["", *_explain_one(outcome, readings[rid])]
+    return "\n".join(lines) + "\n"
+
+
+def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
+    lines = [f"== {reading.title}", f"   held by: {reading.held_by}",
+             f"   engine: {outcome.engine}"]
+    account = "the uncontested account" if outcome.account == UNCONTESTED else (
+        f"{outcome.account}'s account")
+    claimed = {k: v for k, v in outcome.supplied_by.items() if v != CASE}
+    lines.append(f"   facts on {account}" + (": " + ", ".join(
+        f"{k} {_SUPPLIED.get(v, f'as claimed by {v}')}" for k, v in claimed.items())
+        if claimed else " (no fact it tests is claimed)"))
+    for q in QUESTIONS:
+        d = outcome.decisions.get(q)
+        why = ""
+        if d and d.by:
+            why = f"  (by {', '.join(d.by)})"
+        elif d and d.unknown:
+            why = f"  (open: {', '.join(d.unknown)})"
+        elif d and d.answer == "not_addressed":
+            why = "  (no rule of this reading speaks to such a case)"
+        lines.append(f"   {q}: {getattr(outcome, q)}{why}")
+    if outcome.flags:
+        lines.append("   flags: " + ", ".join(
+            f"{f} ({reading.flags.get(f, '')})" for f in outcome.flags))
+    lines.append("   rules fired, in order:" if outcome.trace else "   no rule fired")
+    for n, step in enumerate(outcome.trace, 1):
+        lines.append(f"   {n}. {step.rule}: {step.says}")
+        if step.facts:
+            lines.append("      facts: " + ", ".join(f"{k}={v}" for k, v in step.facts.items()))
+        if step.concludes or step.flags or step.derives:
+            parts = [f"{k}={v}" for k, v in step.concludes.items()]
+            parts += [f"flag {f}" for f in step.flags] + [f"derives {d}" for d in step.derives]
+            lines.append("      concludes: " + ", ".join(parts))
+        if step.defeated_by:
+            lines.append("      overridden by: " + ", ".join(step.defeated_by))
+        for c in step.cites:
+            date = c.date or "undated"
+            lines.append(f"      - [{c.source}] {c.title} ({date}), {c.pin}"
+                         f"{_MARK.get(c.reliability, '')}" + (f" <{c.url}>" if c.url else ""))
+            if c.note:
+                lines.append(f"        note: {c.note}")
+    if outcome.unknown:
+        lines.append("   unknown or undecided facts: " + ", ".join(outcome.unknown))
+    return lines
+
+
+def readings_list(readings: dict[str, Reading]) -> str:
+    """The readings with holder, summary and sources (marking second-hand and unverified ones)."""
+    lines: list[str] = []
+    for reading in readings.values():
+        lines += [f"{reading.id}: {reading.title}", f"  held by: {reading.held_by}",
+                  f"  {reading.summary.strip()}", f"  {len(reading.rules)} rules; sources:"]
+        cited = {c.source.id for r in reading.rules for c in r.cites}
+        for sid in sorted(cited):
+            s = reading.sources[sid]
+            lines.append(f"    {s.id}  {s.title} ({s.date or 'undated'})"
+                         f"{_MARK.get(s.reliability, '')}")
+            if s.note:
+                lines.append(f"        {s.note}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_report(verifications: list[Verification],
+                 invariants: dict[str, list[InvariantResult]],
+                 declared: dict[str, int] | None = None) -> str:
+    """The result of ``legal-status check``: per reading, coverage, findings and invariants."""
+    lines: list[str] = []
+    for v in verifications:
+        failing = [f for f in v.findings if f.kind in FAILING]
+        intended = [f for f in v.findings if f.kind == "intended_gap"]
+        results = invariants.get(v.reading, [])
+        broken = [r for r in results if not r.ok]
+        verdict = "FAIL" if failing or broken else "ok"
+        lines.append(f"{v.reading}: {verdict}: {v.combinations} combinations of "
+                     f"{len(v.facts)} facts enumerated ({', '.join(v.facts)})")
+        total = (declared or {}).get(v.reading, len(results))
+        unproved = sum(1 for f in v.findings if f.kind == "invariant")
+        sampled = (f"; on generated cases {len(results) - len(broken)}/{len(results)} hold"
+                   if results else "")
+        lines.append(f"  {len(intended)} declared gap region(s) confirmed; "
+                     f"{total - unproved}/{total} invariant(s) proved over every combination"
+                     f"{sampled}")
+        for f in failing:
+            lines.append(f"  {f.kind.upper().replace('_', ' ')}: {f.message}"
+                         + (f" ({f.combinations} combination(s))" if f.combinations > 1 else ""))
+            if f.example:
+                lines.append("    example case:")
+                lines += ["      " + ln for ln in dump_yaml(f.example).splitlines()]
+        for f in intended:
+            lines.append(f"  declared gap: {f.message}")
+        for r in broken:
+            lines.append(f"  INVARIANT {r.invariant} VIOLATED ({r.says.strip()}): {r.message}")
+            for case in r.cases:
+                lines.append("    counterexample case:")
+                lines += ["      " + ln for ln in dump_yaml(case).splitlines()]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,234 @@
+"""Compile reading files into :class:`~.model.Reading` values, reporting every problem.
+
+Checks every fact path, value, instant, source id, flag, derived name and rule id a file names, and
+rejects override and derivation cycles and rules that could conflict (see
+:mod:`engine.readings._conflicts`). All problems of a file are raised together as one
+:class:`RuleFileError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.base.errors import Problem, RuleFileError, suggest
+from engine.base.vocabulary import QUESTIONS
+from engine.base.yamlio import Document, Loc
+from engine.cases.timeval import iso_utc, parse_zone
+from engine.cases.validation import problems_from
+from engine.readings._conditions import ConditionCompiler, instant_epoch
+from engine.readings._conflicts import find_conflicts
+from engine.readings._declarations import compile_gaps, compile_invariants
+from engine.readings._document import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
+from engine.readings.model import Citation, Common, Instant, Reading, Rule, Source
+
+
+def _sources(docs: list[SourceDoc], doc: Document, base: Loc,
+             problems: list[Problem]) -> dict[str, Source]:
+    out: dict[str, Source] = {}
+    for i, s in enumerate(docs):
+        if s.id in out:
+            problems.append(Problem(f"duplicate source id '{s.id}'", doc.span((*base, i, "id"))))
+        out[s.id] = Source(s.id, s.title, s.url, s.date, s.reliability, s.date_note, s.note)
+    return out
+
+
+def _cites(cites: list[CiteDoc], sources: dict[str, Source], doc: Document, base: Loc,
+           problems: list[Problem]) -> tuple[Citation, ...]:
+    out = []
+    for i, c in enumerate(cites):
+        src = sources.get(c.source)
+        if src is None:
+            problems.append(Problem(f"unknown source '{c.source}'{suggest(c.source, sources)}: "
+                                    "list it under 'sources'", doc.span((*base, i, "source"))))
+            continue
+        out.append(Citation(src, c.pin, c.reliability or src.reliability, c.note))
+    return tuple(out)
+
+
+def _validate(model: type[Any], doc: Document) -> Any:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise RuleFileError(problems_from(exc, doc, model)) from None
+
+
+def compile_common(doc: Document) -> Common:
+    """Compile ``rules/common.yaml``.
+
+    Raises:
+        RuleFileError: listing every problem with its position.
+    """
+    if not isinstance(doc.data, dict):
+        raise RuleFileError([Problem("expected a mapping at the top of common.yaml", doc.span(()))])
+    cd: CommonDoc = _validate(CommonDoc, doc)
+    problems: list[Problem] = []
+    sources = _sources(cd.sources, doc, ("sources",), problems)
+    instants: dict[str, Instant] = {}
+    for name, inst in cd.instants.items():
+        epoch = instant_epoch(inst.at)
+        if epoch is None:
+            problems.append(Problem(f"instant '{name}': expected an ISO instant with offset, found "
+                                    f"'{inst.at}'", doc.span(("instants", name, "at"))))
+            continue
+        cites = _cites(inst.cites, sources, doc, ("instants", name, "cites"), problems)
+        instants[name] = Instant(name, epoch, iso_utc(epoch), inst.says, cites)
+    try:
+        offset = parse_zone(cd.default_offset)
+    except ValueError as exc:
+        offset = None
+        problems.append(Problem(f"default_offset: {exc}", doc.span(("default_offset",))))
+    _cites(cd.default_offset_cites, sources, doc, ("default_offset_cites",), problems)
+    points = tuple((p.point, p.says, _cites(p.cites, sources, doc,
+                                            ("instrument", "points", i, "cites"), problems))
+                   for i, p in enumerate(cd.instrument.points))
+    if problems:
+        raise RuleFileError(problems)
+    assert offset is not None
+    return Common(instants, offset, cd.default_offset, sources, cd.instrument.title, points)
+
+
+def _cycle(graph: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """Return one cycle in ``graph`` (node -> successors), or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def _compile_rule(rd: ReadingDoc, i: int, rc: ConditionCompiler,
+                  sources: dict[str, Source]) -> Rule:
+    r = rd.rules[i]
+    doc, problems = rc.doc, rc.problems
+    base: Loc = ("rules", i)
+    tests, needs = rc.when(r.when, (*base, "when"))
+    for j, flag in enumerate(r.then.flags):
+        if flag not in rd.flags:
+            problems.append(Problem(f"unknown flag '{flag}'{suggest(flag, rd.flags)}: declare "
+                                    "it under 'flags'", doc.span((*base, "then", "flags", j))))
+    for j, name in enumerate(r.then.derive):
+        if name not in rd.derived:
+            problems.append(Problem(f"unknown derived fact '{name}'{suggest(name, rd.derived)}"
+                                    ": declare it under 'derived'",
+                                    doc.span((*base, "then", "derive", j))))
+    answers = tuple((q, v) for q in QUESTIONS if (v := getattr(r.then, q)) is not None)
+    if not (answers or r.then.flags or r.then.derive):
+        problems.append(Problem(f"rule '{r.id}' concludes nothing", doc.span((*base, "then"))))
+    return Rule(r.id, f"{rd.reading}.{r.id}", i, r.says, tests, needs, answers,
+                tuple(r.then.flags), tuple(r.then.derive), tuple(r.overrides),
+                _cites(r.cites, sources, doc, (*base, "cites"), problems),
+                doc.span((*base, "id")))
+
+
+def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
+               problems: list[Problem]) -> dict[str, list[str]]:
+    """Check every override target; return target -> the rules that override it."""
+    overridden_by: dict[str, list[str]] = {}
+    for i, rule in enumerate(rules):
+        for j, target in enumerate(rule.overrides):
+            loc = ("rules", i, "overrides", j)
+            if target not in by_id:
+                problems.append(Problem(f"rule '{rule.id}' overrides unknown rule '{target}'"
+                                        f"{suggest(target, by_id)}", doc.span(loc)))
+            elif by_id[target].derives:
+                problems.append(Problem(f"rule '{rule.id}' overrides '{target}', which derives "
+                                        "facts: derived facts are never retracted, so override "
+                                        "the rules that use them instead", doc.span(loc)))
+            else:
+                overridden_by.setdefault(target, []).append(rule.id)
+    return overridden_by
+
+
+def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None,
+                    allow_conflicts: bool = False) -> Reading:
+    """Compile one reading file.
+
+    Args:
+        doc: the loaded file.
+        common: the compiled ``common.yaml``.
+        expected_id: the file stem, which the reading id must equal.
+        allow_conflicts: skip the static conflict check (``legal-status check`` does, to report
+            each conflict with an example case instead).
+
+    Raises:
+        RuleFileError: listing every problem with its position.
+    """
+    if not isinstance(doc.data, dict):
+        raise RuleFileError([Problem("expected a mapping at the top of a reading file",
+                                     doc.span(()))])
+    rd: ReadingDoc = _validate(ReadingDoc, doc)
+    problems: list[Problem] = []
+    if expected_id is not None and rd.reading != expected_id:
+        problems.append(Problem(f"reading id '{rd.reading}' must equal the file name "
+                                f"'{expected_id}'", doc.span(("reading",))))
+    account = rd.account or ("holder" if rd.held_by.party else "uncontested")
+    if account == "holder" and rd.held_by.party is None:
+        problems.append(Problem("account: 'holder' needs a party, but held_by.party is null: a "
+                                "reading held by no party has no account of its own; write "
+                                "'account: uncontested'", doc.span(("account",))))
+    own = _sources(rd.sources, doc, ("sources",), problems)
+    sources = {**common.sources, **own}
+    rc = ConditionCompiler(doc, common, rd.held_by.party, rd.derived, problems)
+    rules = [_compile_rule(rd, i, rc, sources) for i in range(len(rd.rules))]
+    by_id = {rule.id: rule for rule in rules}
+    for i, rule in enumerate(rules):
+        first = next(r for r in rules if r.id == rule.id)
+        if first is not rule:
+            problems.append(Problem(f"duplicate rule id '{rule.id}' (first at line "
+                                    f"{first.span.line if first.span else '?'})",
+                                    doc.span(("rules", i, "id"))))
+    overridden_by = _overrides(rules, by_id, doc, problems)
+    gaps = compile_gaps(rd, rc)
+    invariants = compile_invariants(rd, rc)
+    derived_by: dict[str, list[str]] = {}
+    for rule in rules:
+        for name in rule.derives:
+            derived_by.setdefault(name, []).append(rule.id)
+    used = {n for r in rules for n in r.needs}
+    for name in rd.derived:
+        if name not in derived_by:
+            problems.append(Problem(f"derived fact '{name}' is derived by no rule",
+                                    doc.span(("derived", name), key=True)))
+        elif name not in used:
+            problems.append(Problem(f"derived fact '{name}' is used by no rule",
+                                    doc.span(("derived", name), key=True)))
+    for flag in rd.flags:
+        if not any(flag in r.flags for r in rules):
+            problems.append(Problem(f"flag '{flag}' is raised by no rule",
+                                    doc.span(("flags", flag), key=True)))
+    if cyc := _cycle({r.id: r.overrides for r in rules}):
+        problems.append(Problem("override cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
+    deps = {r.id: tuple(d for n in r.needs for d in derived_by.get(n, ())) for r in rules}
+    if cyc := _cycle(deps):
+        problems.append(Problem("derivation cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
+    if problems:
+        raise RuleFileError(problems)
+    reading = Reading(rd.reading, rd.title, rd.held_by.name, rd.held_by.party, rd.summary, sources,
+                      dict(rd.flags), dict(rd.derived), tuple(rules), doc.source, common,
+                      {k: tuple(v) for k, v in derived_by.items()},
+                      {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants,
+                      account=rd.held_by.party if account == "holder" else None)
+    conflicts = [] if allow_conflicts else find_conflicts(reading)
+    if conflicts:
+        raise RuleFileError([
+            Problem(f"rules '{a.id}' and '{b.id}' can fire on the same case and answer {q} "
+                    f"differently ({a.answer(q)} / {b.answer(q)}), and neither overrides the "
+                    f"other (the other is at {b.span})", a.span)
+            for a, b, q in conflicts])
+    return reading

@@ -1,0 +1,102 @@
+"""Find, load and compile a set of readings: the bundled ones, or those in a folder.
+
+A folder holds one ``<id>.yaml`` per reading and, optionally, its own ``common.yaml`` (else the
+bundled one is used). Every file is checked, and the problems of all files are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from engine.base.errors import EngineError, Problem, RuleFileError, SourceSpan, UsageError, suggest
+from engine.base.yamlio import Document, load_documents
+from engine.readings._compiler import compile_common, compile_reading
+from engine.readings.model import Common, Reading
+from engine.readings.to_durable import DurableProgram, translate
+
+COMMON = "common.yaml"
+
+
+@dataclass(frozen=True)
+class ReadingSet:
+    """Compiled readings, in a stable order, with what they share."""
+
+    common: Common
+    readings: dict[str, Reading]
+    programs: dict[str, DurableProgram]
+    directory: str
+
+    def select(self, ids: Sequence[str] | None) -> list[Reading]:
+        """The readings named in ``ids`` (all when None), or UsageError for an unknown id."""
+        if not ids:
+            return list(self.readings.values())
+        unknown = [i for i in ids if i not in self.readings]
+        if unknown:
+            raise UsageError([Problem(f"unknown reading '{i}'{suggest(i, self.readings)}; "
+                                      f"known: {', '.join(self.readings)}") for i in unknown])
+        return [self.readings[i] for i in dict.fromkeys(ids)]
+
+
+def bundled_rules_dir() -> Path:
+    """The bundled ``rules/`` folder: inside the installed package, else beside the sources."""
+    packaged = Path(str(resources.files("engine"))) / "rules"
+    if (packaged / COMMON).is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def _load_one(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError([Problem(f"cannot read rule file: {exc}", SourceSpan(str(path)))]) \
+            from None
+    docs = load_documents(text, str(path))
+    if len(docs) != 1:
+        raise RuleFileError([Problem(f"expected exactly one YAML document, found {len(docs)}",
+                                     SourceSpan(str(path)))])
+    return docs[0]
+
+
+def load_readings(directory: str | Path | None = None, *,
+                  allow_conflicts: bool = False) -> ReadingSet:
+    """Load and compile ``common.yaml`` and every reading in ``directory`` (default: bundled).
+
+    Args:
+        directory: a folder of reading files (with or without its own ``common.yaml``); None
+            for the bundled readings.
+        allow_conflicts: load readings whose rules could conflict (for ``legal-status check``,
+            which reports each conflict with an example case).
+
+    Raises:
+        RuleFileError: every problem in every file, located.
+    """
+    folder = Path(directory) if directory is not None else bundled_rules_dir()
+    if not folder.is_dir():
+        raise RuleFileError([Problem(f"rules folder '{folder}' does not exist",
+                                     SourceSpan(str(folder)))])
+    # A folder of one's own readings may leave out common.yaml: the bundled one then serves,
+    # so the ceasefire instant and the statement's sources stay written once.
+    shared = folder / COMMON if (folder / COMMON).is_file() else bundled_rules_dir() / COMMON
+    common = compile_common(_load_one(shared))
+    problems: list[Problem] = []
+    readings: dict[str, Reading] = {}
+    programs: dict[str, DurableProgram] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == COMMON:
+            continue
+        try:
+            reading = compile_reading(_load_one(path), common, expected_id=path.stem,
+                                      allow_conflicts=allow_conflicts)
+            programs[reading.id] = translate(reading)
+            readings[reading.id] = reading
+        except EngineError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise RuleFileError(problems)
+    if not readings:
+        raise RuleFileError([Problem(f"no reading files in '{folder}'", SourceSpan(str(folder)))])
+    return ReadingSet(common, readings, programs, str(folder))

@@ -1,0 +1,152 @@
+"""The compiled, immutable form of readings: what the evaluators and the resolver work on.
+
+Produced only by :mod:`engine.readings._compiler`; everything here is already checked, so evaluation
+never meets a static error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Literal
+
+from engine.base.errors import SourceSpan
+from engine.base.vocabulary import Question
+
+Op = Literal["eq", "in", "not_in", "before", "after", "any_of", "only"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source with its attribution and how firm it is."""
+
+    id: str
+    title: str
+    url: str | None
+    date: str | None
+    reliability: str
+    date_note: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A rule's citation of a source, with a pinpoint and the effective reliability."""
+
+    source: Source
+    pin: str
+    reliability: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test on one case fact. ``operand`` holds values; ``instant`` the epoch for times."""
+
+    path: str
+    op: Op
+    operand: tuple[str | bool, ...] = ()
+    instant: int | None = None
+    label: str = ""
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule: base-fact tests, derived facts it needs, and what it concludes."""
+
+    id: str
+    qid: str
+    index: int
+    says: str
+    tests: tuple[Test, ...]
+    needs: tuple[str, ...]
+    answers: tuple[tuple[Question, str], ...]
+    flags: tuple[str, ...]
+    derives: tuple[str, ...]
+    overrides: tuple[str, ...]
+    cites: tuple[Citation, ...]
+    span: SourceSpan | None = None
+
+    def answer(self, question: Question) -> str | None:
+        """The value this rule gives for ``question``, if any."""
+        return dict(self.answers).get(question)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A declared gap: on cases meeting ``tests``, ``not_addressed`` is intended."""
+
+    questions: tuple[Question, ...]
+    says: str
+    tests: tuple[Test, ...]
+    span: SourceSpan | None = None
+
+
+InvariantKind = Literal["independent_of", "symmetric", "implies", "never"]
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A declared property of a reading, checked on generated cases."""
+
+    id: str
+    says: str
+    kind: InvariantKind
+    tests: tuple[Test, ...]
+    questions: tuple[Question, ...]
+    facts: tuple[str, ...] = ()
+    if_answers: tuple[tuple[Question, str], ...] = ()
+    then_answers: tuple[tuple[Question, str], ...] = ()
+    span: SourceSpan | None = None
+
+
+@dataclass(frozen=True)
+class Instant:
+    """A named instant from ``common.yaml`` (UTC epoch seconds)."""
+
+    name: str
+    epoch: int
+    iso: str
+    says: str
+    cites: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Common:
+    """Compiled ``rules/common.yaml``."""
+
+    instants: dict[str, Instant]
+    default_offset: tzinfo
+    default_offset_text: str
+    sources: dict[str, Source]
+    instrument_title: str
+    points: tuple[tuple[int, str, tuple[Citation, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A compiled reading, ready for either evaluator."""
+
+    id: str
+    title: str
+    held_by: str
+    party: str | None
+    summary: str
+    sources: dict[str, Source]
+    flags: dict[str, str]
+    derived: dict[str, str]
+    rules: tuple[Rule, ...]
+    path: str
+    common: Common
+    derived_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    overridden_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_id: dict[str, Rule] = field(default_factory=dict)
+    gaps: tuple[Gap, ...] = ()
+    invariants: tuple[Invariant, ...] = ()
+    #: The party whose account of disputed facts the reading adopts; None: the uncontested one.
+    account: str | None = None
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this (unqualified) id."""
+        return self.by_id[rule_id]

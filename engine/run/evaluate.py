@@ -1,0 +1,126 @@
+"""Evaluate cases under readings, on durable_rules or on the reference evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from engine.cases.catalogue import FACTS
+from engine.cases.claims import CASE, UNCONTESTED
+from engine.cases.facts import Facts, case_facts
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
+from engine.readings.model import Reading
+from engine.run import _durable
+from engine.run.outcome import CaseResult, EngineName, Outcome
+from engine.run.reference import fire_reference
+from engine.run.resolve import resolve
+
+EngineChoice = Literal["durable", "reference"]
+#: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.
+OWN = "own"
+# A derived fact is supplied by whoever supplied the fact it is derived from.
+_DERIVED_FROM = {"detainee.adverse": "detainee.side"}
+
+
+def engine_to_use(requested: EngineChoice = "durable") -> EngineName:
+    """The engine that will run: durable_rules unless unavailable or the reference is asked for."""
+    if requested == "durable" and _durable.available():
+        return "durable"
+    return "reference"
+
+
+def durable_unavailable_reason() -> str | None:
+    """Why durable_rules cannot run here (None when it can)."""
+    return _durable.import_error()
+
+
+def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName) -> list[str]:
+    """The rules of ``reading`` that fire on ``facts``, in order, on the given engine."""
+    if engine == "durable":
+        return _durable.fire_durable(readings.programs[reading.id], facts)
+    return fire_reference(reading, facts)
+
+
+def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
+                    only: Sequence[str] | None = None,
+                    ) -> dict[str, tuple[CaseRecord, dict[str, str], str]]:
+    """The case as each selected reading sees it, under ``account``.
+
+    Args:
+        case: a validated case record, claims and all.
+        readings: the compiled readings.
+        account: ``own`` (each reading's declared account: its holder's or the uncontested
+            one), ``uncontested``, or the id of a party or body (``AM``, ``ICRC``).
+        only: reading ids to restrict to.
+
+    Returns:
+        Reading id -> (the record on that account, who supplied each claimable fact as
+        :meth:`~engine.cases.record.CaseRecord.on_account` says, the account's label: the
+        party's id or ``uncontested``).
+
+    Raises:
+        UsageError: an unknown reading id.
+    """
+    resolved: dict[str | None, tuple[CaseRecord, dict[str, str]]] = {}
+    out: dict[str, tuple[CaseRecord, dict[str, str], str]] = {}
+    for reading in readings.select(only):
+        party = reading.account if account == OWN else None if account == UNCONTESTED else account
+        if party not in resolved:
+            resolved[party] = case.on_account(party)
+        record, supplied = resolved[party]
+        out[reading.id] = (record, supplied, party or UNCONTESTED)
+    return out
+
+
+def supplied_facts(reading: Reading, supplied: dict[str, str]) -> dict[str, str]:
+    """Who supplied each fact that ``reading``'s rules test, from an account's suppliers."""
+    tested = {t.path for rule in reading.rules for t in rule.tests}
+    return {path: supplied.get(_DERIVED_FROM.get(path, path), CASE)
+            for path in FACTS if path in tested}
+
+
+def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
+                  engine: EngineChoice = "durable", source: str = "<dict>",
+                  account: str = OWN) -> CaseResult:
+    """Evaluate one case under the selected readings (all by default).
+
+    Args:
+        case: a validated case record.
+        readings: the compiled readings (see :func:`engine.load_readings`).
+        only: reading ids to restrict to.
+        engine: ``durable`` (default; falls back to ``reference`` where durable_rules cannot be
+            imported, and every outcome records which engine ran) or ``reference``.
+        source: where the case came from, for the result.
+        account: whose account of disputed facts each reading is evaluated on: ``own`` (its
+            declared default), ``uncontested``, or a party's or body's id (see
+            :func:`reading_records`). Each outcome records the account and who supplied the
+            facts its rules test.
+
+    Raises:
+        UsageError: an unknown reading id.
+        EvaluationError: a conflict between undefeated rules, or a rule loop.
+        BackendError: durable_rules failed.
+    """
+    return evaluate_records(case, reading_records(case, readings, account, only), readings,
+                            engine=engine, source=source)
+
+
+def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, dict[str, str],
+                                                                   str]],
+                     readings: ReadingSet, *, engine: EngineChoice = "durable",
+                     source: str = "<dict>") -> CaseResult:
+    """Evaluate each reading of ``records`` (as :func:`reading_records` returns them) on its
+    record; ``case`` names the result. For callers that also need the records themselves."""
+    used = engine_to_use(engine)
+    outcomes: dict[str, Outcome] = {}
+    by_account: dict[str, Facts] = {}
+    for rid, (record, supplied, label) in records.items():
+        reading = readings.readings[rid]
+        if label not in by_account:
+            by_account[label] = case_facts(record, readings.common.default_offset)
+        facts = by_account[label]
+        fired = fire(readings, reading, facts, used)
+        outcomes[reading.id] = resolve(reading, facts, fired, used).model_copy(update={
+            "account": label, "supplied_by": supplied_facts(reading, supplied)})
+    return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

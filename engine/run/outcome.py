@@ -1,0 +1,80 @@
+"""The typed, immutable results of an evaluation, as returned to callers and serialised to JSON.
+
+Field names here are the public JSON contract (see the README): change them only with the README.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
+
+EngineName = Literal["durable", "reference"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cite(_Model):
+    """A citation resolved to its source's title, date and URL."""
+
+    source: str
+    title: str
+    date: str | None
+    url: str | None
+    pin: str
+    reliability: str
+    note: str | None = None
+
+
+class TraceStep(_Model):
+    """One rule that fired, in firing order, with what it read and what it concluded."""
+
+    rule: str
+    says: str
+    cites: list[Cite]
+    facts: dict[str, str]
+    concludes: dict[str, str]
+    flags: list[str] = []
+    derives: list[str] = []
+    defeated_by: list[str] = []
+
+
+class Decision(_Model):
+    """How one question was answered: by which rules, or which facts left it open."""
+
+    answer: str
+    by: list[str] = []
+    unknown: list[str] = []
+
+
+class Outcome(_Model):
+    """One reading's answers for one case."""
+
+    reading: str
+    engine: EngineName
+    status: StatusAnswer
+    point8: Point8Answer
+    release: ReleaseAnswer
+    flags: list[str]
+    unknown: list[str]
+    trace: list[TraceStep]
+    overridden: list[str] = []
+    decisions: dict[str, Decision] = {}
+    #: Whose account of disputed facts was used: a party or body id, or ``uncontested``.
+    account: str = "uncontested"
+    #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id, or
+    #: ``disputed`` (unknown because the claims differ and the account's party made none).
+    supplied_by: dict[str, str] = {}
+
+
+class CaseResult(_Model):
+    """All requested readings' outcomes for one case."""
+
+    case_id: str
+    title: str | None = None
+    source: str
+    readings: dict[str, Outcome]

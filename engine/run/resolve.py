@@ -1,0 +1,156 @@
+"""From the rules that fired to a reading's answers (shared by both evaluators).
+
+The Rete engine decides which rules fire; this module applies the reading semantics of
+``docs/rules-format.md``: overrides, conflicts, and the difference between ``indeterminate`` (a
+rule that could answer is undecided on this case's facts) and ``not_addressed`` (none could).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.base.errors import EvaluationError, Problem
+from engine.base.vocabulary import QUESTIONS, Question
+from engine.cases.facts import Facts, render_value
+from engine.readings.model import Reading, Rule
+from engine.run.logic import holds
+from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
+
+
+class _Analysis:
+    """Which rules can still fire on these facts, and which facts keep them open."""
+
+    def __init__(self, reading: Reading, facts: Facts, fired: Sequence[str]) -> None:
+        self.reading, self.facts = reading, facts
+        self.fired = set(fired)
+        self.derived = {n for rid in fired for n in reading.rule(rid).derives}
+        self._possible: dict[str, bool] = {}
+
+    def possible(self, rule: Rule) -> bool:
+        """Not ruled out: no test is false and every needed derived fact may still arise."""
+        if rule.id in self.fired:
+            return True
+        if rule.id not in self._possible:
+            self._possible[rule.id] = all(
+                holds(t, self.facts) is not False for t in rule.tests) and all(
+                n in self.derived or any(self.possible(self.reading.rule(d))
+                                         for d in self.reading.derived_by.get(n, ()))
+                for n in rule.needs)
+        return self._possible[rule.id]
+
+    def open_facts(self, rule: Rule) -> set[str]:
+        """The unknown or undecided facts that keep an unfired, possible ``rule`` open."""
+        out = {t.path for t in rule.tests if holds(t, self.facts) is None}
+        for name in rule.needs:
+            if name not in self.derived:
+                for d in self.reading.derived_by.get(name, ()):
+                    deriver = self.reading.rule(d)
+                    if self.possible(deriver):
+                        out |= self.open_facts(deriver)
+        return out
+
+
+def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
+    """Fired rules defeated by a fired, undefeated overrider (overrides are acyclic)."""
+    fired_set = set(fired)
+    memo: dict[str, list[str]] = {}
+
+    def by(rid: str) -> list[str]:
+        if rid not in memo:
+            memo[rid] = [o for o in reading.overridden_by.get(rid, ())
+                         if o in fired_set and not by(o)]
+        return memo[rid]
+
+    return {rid: by(rid) for rid in fired if by(rid)}
+
+
+def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Sequence[str],
+            defeated: dict[str, list[str]]) -> Decision:
+    firm: list[Rule] = []
+    shaky_open: set[str] = set()
+    for rid in fired:
+        rule = reading.rule(rid)
+        if rule.answer(question) is None or rid in defeated:
+            continue
+        pending = [reading.rule(o) for o in reading.overridden_by.get(rid, ())
+                   if o not in analysis.fired and analysis.possible(reading.rule(o))]
+        if pending:
+            shaky_open.update(f for o in pending for f in analysis.open_facts(o))
+        else:
+            firm.append(rule)
+    values = {r.answer(question) for r in firm}
+    if len(values) > 1:
+        a, b = firm[0], next(r for r in firm if r.answer(question) != firm[0].answer(question))
+        raise EvaluationError([Problem(
+            f"reading '{reading.id}': rules '{a.id}' and '{b.id}' both fired and answer "
+            f"{question} differently ({a.answer(question)} / {b.answer(question)}); the other "
+            f"rule is at {b.span}", a.span)])
+    if firm:
+        return Decision(answer=str(firm[0].answer(question)), by=[r.qid for r in firm])
+    open_facts = set(shaky_open)
+    for rule in reading.rules:
+        if (rule.answer(question) is not None and rule.id not in analysis.fired
+                and analysis.possible(rule)):
+            open_facts |= analysis.open_facts(rule)
+    if open_facts or shaky_open:
+        return Decision(answer="indeterminate", unknown=sorted(open_facts))
+    return Decision(answer="not_addressed")
+
+
+def _step(reading: Reading, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
+    used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
+    used.update({f"derived.{n}": "true" for n in rule.needs})
+    return TraceStep(
+        rule=rule.qid, says=rule.says,
+        cites=[Cite(source=c.source.id, title=c.source.title, date=c.source.date,
+                    url=c.source.url, pin=c.pin, reliability=c.reliability, note=c.note)
+               for c in rule.cites],
+        facts=used, concludes={q: v for q, v in rule.answers}, flags=list(rule.flags),
+        derives=list(rule.derives), defeated_by=[f"{reading.id}.{o}" for o in defeated_by])
+
+
+def decide(reading: Reading, facts: Facts, fired: Sequence[str],
+           ) -> tuple[dict[Question, Decision], dict[str, list[str]]]:
+    """The decision on each question, and the fired rules that were defeated (by whom).
+
+    The part of :func:`resolve` that verification needs, without building a trace.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    _, decisions, defeated = _decide_all(reading, facts, fired)
+    return decisions, defeated
+
+
+def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
+                ) -> tuple[_Analysis, dict[Question, Decision], dict[str, list[str]]]:
+    analysis = _Analysis(reading, facts, fired)
+    defeated = _defeated(reading, fired)
+    decisions = {q: _decide(reading, q, analysis, fired, defeated) for q in QUESTIONS}
+    return analysis, decisions, defeated
+
+
+def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
+    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    flags: list[str] = []
+    for rid in fired:
+        rule = reading.rule(rid)
+        pending = any(o not in analysis.fired and analysis.possible(reading.rule(o))
+                      for o in reading.overridden_by.get(rid, ()))
+        if rid not in defeated and not pending:
+            flags.extend(f for f in rule.flags if f not in flags)
+    unknown = sorted({f for d in decisions.values() for f in d.unknown})
+    return Outcome(
+        reading=reading.id, engine=engine,
+        status=decisions["status"].answer,
+        point8=decisions["point8"].answer,
+        release=decisions["release"].answer,
+        flags=flags, unknown=unknown,
+        trace=[_step(reading, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired],
+        overridden=[reading.rule(rid).qid for rid in fired if rid in defeated],
+        decisions=dict(decisions))

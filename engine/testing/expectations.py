@@ -1,0 +1,57 @@
+"""Check the ``expect`` blocks of case files against outcomes (shared by ``test`` and pytest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.base.errors import Problem, SourceSpan, suggest
+from engine.cases.load import LoadedCase
+from engine.cases.record import CaseRecord
+from engine.run.outcome import CaseResult
+
+QUESTIONS_CHECKED = ("status", "point8", "release")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One expectation that the outcome does not meet."""
+
+    source: str
+    case_id: str
+    reading: str
+    question: str
+    expected: str
+    got: str
+    span: SourceSpan | None = None
+
+    def __str__(self) -> str:
+        where = str(self.span) if self.span else self.source
+        return (f"{where}: case '{self.case_id}': reading '{self.reading}': {self.question}: "
+                f"expected {self.expected}, got {self.got}")
+
+
+def unknown_expectations(loaded: LoadedCase, known: list[str]) -> list[Problem]:
+    """Problems for ``expect`` entries naming readings that do not exist, at their keys."""
+    return [Problem(f"case '{loaded.record.id}': expect names unknown reading '{rid}'"
+                    f"{suggest(rid, known)}; known: {', '.join(known)}",
+                    loaded.span_of("expect", rid, key=True))
+            for rid in loaded.record.expect if rid not in known]
+
+
+def check(case: CaseRecord, result: CaseResult, span: SourceSpan | None = None) -> list[Mismatch]:
+    """Every difference between ``case.expect`` and ``result`` (for the readings evaluated)."""
+    out: list[Mismatch] = []
+    for rid, expected in case.expect.items():
+        outcome = result.readings.get(rid)
+        if outcome is None:
+            continue
+        for q in QUESTIONS_CHECKED:
+            want = getattr(expected, q)
+            got = getattr(outcome, q)
+            if want is not None and want != got:
+                out.append(Mismatch(result.source, case.id, rid, q, want, got, span))
+        if expected.flags is not None and sorted(expected.flags) != sorted(outcome.flags):
+            out.append(Mismatch(result.source, case.id, rid, "flags",
+                                ", ".join(sorted(expected.flags)) or "(none)",
+                                ", ".join(sorted(outcome.flags)) or "(none)", span))
+    return out
