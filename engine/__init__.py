@@ -15,6 +15,9 @@ Everything returned is immutable and typed; every error is an :class:`EngineErro
 
 from __future__ import annotations
 
+import importlib
+
+from engine import _moved
 from engine.analysis.compare import compare_batch, compare_case, summarise
 from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import (
@@ -69,3 +72,14 @@ __all__ = [
     "reading_records",
     "summarise",
 ]
+
+_moved.install()
+
+
+def __getattr__(name: str) -> object:
+    # ``engine.case`` and the like were attributes once ``engine`` was imported; they still are.
+    new = _moved.MOVED.get(f"engine.{name}")
+    if new is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    _moved.warn_moved(f"engine.{name}", new, stacklevel=3)
+    return importlib.import_module(new)
