@@ -150,3 +150,11 @@ def test_the_public_names_keep_working_without_a_warning() -> None:
     import engine.testing.strategies
     assert engine.strategies.case_records is engine.testing.strategies.case_records
     assert set(engine.strategies.__all__) <= set(vars(engine.testing.strategies))
+
+
+def test_the_readme_and_the_architecture_note_name_every_layer() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    note = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for pkg in RANK:
+        assert f"`engine/{pkg}/`" in readme, pkg
+        assert f"| {RANK[pkg]} | `engine/{pkg}/` |" in note, pkg
