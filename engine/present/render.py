@@ -6,6 +6,7 @@ produced by the models (``model_dump_json``), never by string formatting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.analysis.verify import FAILING, Verification
@@ -104,7 +105,7 @@ def jsonl(report: Report) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def explain(result: CaseResult, readings: dict[str, Reading]) -> str:
+def explain(result: CaseResult, readings: Mapping[str, Reading]) -> str:
     """Per reading: the answers, each fired rule with its statement and sources, and the rest."""
     lines = [f"Case {result.case_id} ({result.source})"]
     if result.title:
@@ -158,7 +159,7 @@ def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
     return lines
 
 
-def readings_list(readings: dict[str, Reading]) -> str:
+def readings_list(readings: Mapping[str, Reading]) -> str:
     """The readings with holder, summary and sources (marking second-hand and unverified ones)."""
     lines: list[str] = []
     for reading in readings.values():
