@@ -75,10 +75,10 @@ def frozen_dict(mapping: Mapping[K, V]) -> Mapping[K, V]:
     return mapping if isinstance(mapping, FrozenDict) else FrozenDict(mapping)
 
 
-def freeze(value: Any) -> Any:
-    """``value`` with every list, set and dict inside it made read-only, at any depth."""
+def _rebuild(value: Any, mapping: Any, sequence: Any, collection: Any) -> Any:
+    """``value`` with its containers at every depth rebuilt by the given constructors."""
     todo: list[Any] = [value]
-    # Built without recursion: the values come from callers and may nest deeply.
+    # Without recursion: the values come from callers and may nest deeply.
     order: list[Any] = []
     while todo:
         item = todo.pop()
@@ -90,14 +90,24 @@ def freeze(value: Any) -> Any:
     done: dict[int, Any] = {}
     for item in reversed(order):
         if isinstance(item, Mapping):
-            done[id(item)] = FrozenDict({k: done[id(v)] for k, v in item.items()})
+            done[id(item)] = mapping({k: done[id(v)] for k, v in item.items()})
         elif isinstance(item, list | tuple):
-            done[id(item)] = tuple(done[id(v)] for v in item)
+            done[id(item)] = sequence(done[id(v)] for v in item)
         elif isinstance(item, set | frozenset):
-            done[id(item)] = frozenset(done[id(v)] for v in item)
+            done[id(item)] = collection(done[id(v)] for v in item)
         else:
             done[id(item)] = item
     return done[id(value)]
+
+
+def freeze(value: Any) -> Any:
+    """``value`` with every list, set and dict inside it made read-only, at any depth."""
+    return _rebuild(value, FrozenDict, tuple, frozenset)
+
+
+def thaw(value: Any) -> Any:
+    """A plain copy of ``value`` (dicts, lists and sets), for writers that take only those."""
+    return _rebuild(value, dict, list, set)
 
 
 #: A pydantic field type: validated as a ``Mapping`` (same JSON Schema as ``dict``), held as a

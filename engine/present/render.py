@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from engine.analysis.verify import FAILING, Verification
 from engine.base.errors import SourceSpan
+from engine.base.frozen import thaw
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import dump_yaml
 from engine.cases.claims import CASE, DISPUTED, UNCONTESTED
@@ -201,13 +202,13 @@ def check_report(verifications: list[Verification],
                          + (f" ({f.combinations} combination(s))" if f.combinations > 1 else ""))
             if f.example:
                 lines.append("    example case:")
-                lines += ["      " + ln for ln in dump_yaml(f.example).splitlines()]
+                lines += ["      " + ln for ln in dump_yaml(thaw(f.example)).splitlines()]
         for f in intended:
             lines.append(f"  declared gap: {f.message}")
         for r in broken:
             lines.append(f"  INVARIANT {r.invariant} VIOLATED ({r.says.strip()}): {r.message}")
             for case in r.cases:
                 lines.append("    counterexample case:")
-                lines += ["      " + ln for ln in dump_yaml(case).splitlines()]
+                lines += ["      " + ln for ln in dump_yaml(thaw(case)).splitlines()]
         lines.append("")
     return "\n".join(lines)
