@@ -28,12 +28,15 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=timeout, check=False)
 
 
-def answers(folder: Path, tmp: Path, engine: str) -> dict[str, dict[str, Any]]:
+def answers(folder: Path, tmp: Path, engine: str, *, validate: bool = True,
+            ) -> dict[str, dict[str, Any]]:
     """Validate the folder and the cases, then evaluate them; outcome by case id."""
     cases = tmp / "cases.yaml"
     cases.write_text(CASES, encoding="utf-8")
-    checked = cli("validate", "--rules", str(folder), str(cases))
-    assert checked.returncode == 0, checked.stderr
+    if validate:
+        checked = cli("validate", "--rules", str(folder), str(cases))
+        assert checked.returncode == 0, checked.stderr
+        assert "no problems" in checked.stdout
     done = cli("evaluate", "--engine", engine, "--rules", str(folder), str(cases),
                "--format", "json")
     assert done.returncode == 0, done.stderr
@@ -73,18 +76,19 @@ def test_an_override_chain_of_1000_rules(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("n", "reverse"), [(200, False), (2000, True)])
 def test_a_derivation_chain(tmp_path: Path, n: int, reverse: bool) -> None:
     folder = write(tmp_path / "rules", derivation_chain(n, reverse=reverse))
-    check_derivation_chain(answers(folder, tmp_path, "reference"), n)
+    # The 2,000-rule file takes seconds to parse: evaluating it loads and checks it too.
+    check_derivation_chain(answers(folder, tmp_path, "reference", validate=n < 1000), n)
 
 
 @pytest.mark.skipif(engine_to_use("durable") != "durable", reason="durable_rules not installed")
-def test_chains_of_50_on_durable_rules(tmp_path: Path) -> None:
-    # durable_rules' own capacity caps the size here (another change routes bigger readings to
+def test_chains_on_durable_rules(tmp_path: Path) -> None:
+    # durable_rules' own capacity caps the sizes here (another change routes bigger readings to
     # the reference evaluator); the answers must be those of the reference evaluator.
     over = write(tmp_path / "over", override_chain(50))
     check_override_chain(answers(over, tmp_path, "durable"), 50)
-    derive = write(tmp_path / "derive", derivation_chain(50, reverse=True))
+    derive = write(tmp_path / "derive", derivation_chain(200, reverse=True))
     out = answers(derive, tmp_path, "durable")
-    check_derivation_chain(out, 50)
+    check_derivation_chain(out, 200)
     assert {k: v | {"engine": "reference"} for k, v in out.items()} == answers(
         derive, tmp_path, "reference")
 
