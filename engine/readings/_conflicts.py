@@ -19,8 +19,8 @@ from engine.cases.catalogue import FACTS, party_combinations
 from engine.readings.model import Reading, Rule, Test
 
 Conjunction = tuple[Test, ...]
-#: Beyond this many conjunctions per rule the expansion stops and the rule counts as satisfiable
-#: with anything, so the check stays conservative (it may report, never miss, a conflict).
+#: Beyond this many conjunctions per rule the expansion stops, and a pair of differently answering
+#: rules that involves it is reported as too complex to check: never missed, never hanging.
 MAX_CONJUNCTIONS = 4096
 #: Most pairs of conjunctions checked for one pair of rules, and for a whole reading: beyond them
 #: a pair is reported as too complex to check (a located problem, never a hang).
