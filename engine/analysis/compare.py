@@ -11,7 +11,7 @@ agreement changes come from the exact search of :mod:`engine.analysis.counterfac
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from engine.analysis import _whatif
 from engine.analysis.comparison import (
@@ -131,7 +131,8 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
 
 
 def _claimed(case: CaseRecord, readings: ReadingSet,
-             records: dict[str, tuple[CaseRecord, dict[str, str], str]]) -> list[ClaimedFact]:
+             records: Mapping[str, tuple[CaseRecord, Mapping[str, str], str]],
+             ) -> list[ClaimedFact]:
     """Each claimed fact: what each claimant says of it, and who supplied it to each reading."""
     used = [readings.readings[rid] for rid in records]
     offset = readings.common.default_offset

@@ -7,10 +7,11 @@ serialised as ``from`` by the models' own configuration.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.base.frozen import FrozenAny, FrozenMap
 from engine.run.outcome import Cite
 from engine.run.report import ErrorInfo, ReadingInfo
 
@@ -29,7 +30,7 @@ class FactChange(_Model):
     fact: str
     from_: str = Field(alias="from")
     to: str
-    value: Any
+    value: FrozenAny
 
 
 class Counterfactual(_Model):
@@ -39,7 +40,7 @@ class Counterfactual(_Model):
     question: str
     from_: str = Field(alias="from")
     to: str
-    changes: list[FactChange]
+    changes: tuple[FactChange, ...]
 
 
 class AgreementChange(_Model):
@@ -47,14 +48,14 @@ class AgreementChange(_Model):
 
     question: str
     answer: str
-    changes: list[FactChange]
+    changes: tuple[FactChange, ...]
 
 
 class Group(_Model):
     """The readings that give one answer to one question."""
 
     answer: str
-    readings: list[str]
+    readings: tuple[str, ...]
 
 
 class DecidingRule(_Model):
@@ -63,7 +64,7 @@ class DecidingRule(_Model):
     reading: str
     rule: str
     says: str
-    cites: list[Cite]
+    cites: tuple[Cite, ...]
 
 
 class CruxSide(_Model):
@@ -71,10 +72,10 @@ class CruxSide(_Model):
     facts left open when the answer is ``indeterminate``."""
 
     answer: str
-    readings: list[str]
-    rules: list[DecidingRule]
-    facts: list[str]
-    open: list[str] = []
+    readings: tuple[str, ...]
+    rules: tuple[DecidingRule, ...]
+    facts: tuple[str, ...]
+    open: tuple[str, ...] = ()
 
 
 class Separating(_Model):
@@ -82,8 +83,8 @@ class Separating(_Model):
     changing it alone moves some reading to an answer another reading gives."""
 
     fact: str
-    read_by: list[str]
-    not_read_by: list[str]
+    read_by: tuple[str, ...]
+    not_read_by: tuple[str, ...]
     decisive: bool = False
 
 
@@ -95,17 +96,17 @@ class Crux(_Model):
     """
 
     question: str
-    groups: list[CruxSide]
-    separating: list[Separating]
+    groups: tuple[CruxSide, ...]
+    separating: tuple[Separating, ...]
     kind: DisagreementKind
-    common_accounts: dict[str, bool]
+    common_accounts: FrozenMap[str, bool]
 
 
 class DependsRow(_Model):
     """One resolution of the open facts and the answer it yields."""
 
-    values: dict[str, str]
-    set: dict[str, Any]
+    values: FrozenMap[str, str]
+    set: FrozenMap[str, FrozenAny]
     answer: str
 
 
@@ -114,8 +115,8 @@ class DependsTable(_Model):
 
     reading: str
     question: str
-    facts: list[str]
-    rows: list[DependsRow]
+    facts: tuple[str, ...]
+    rows: tuple[DependsRow, ...]
     complete: bool = True
 
 
@@ -130,7 +131,7 @@ class SearchInfo(_Model):
     evaluations: int
     complete: bool
     note: str | None = None
-    unmoved: list[str] = []
+    unmoved: tuple[str, ...] = ()
 
 
 class ClaimView(_Model):
@@ -147,8 +148,8 @@ class ClaimedFact(_Model):
     (a party, ``uncontested``, or ``disputed`` when it was left unknown)."""
 
     fact: str
-    claims: list[ClaimView]
-    supplied: dict[str, str]
+    claims: tuple[ClaimView, ...]
+    supplied: FrozenMap[str, str]
 
 
 class Answers(_Model):
@@ -165,15 +166,15 @@ class Comparison(_Model):
     case_id: str
     title: str | None = None
     source: str
-    accounts: dict[str, str]
-    claimed: list[ClaimedFact] = []
-    answers: dict[str, Answers]
-    agreement: dict[str, bool]
-    groups: dict[str, list[Group]]
-    crux: dict[str, Crux]
-    counterfactuals: list[Counterfactual]
-    agree_if: list[AgreementChange]
-    depends: list[DependsTable]
+    accounts: FrozenMap[str, str]
+    claimed: tuple[ClaimedFact, ...] = ()
+    answers: FrozenMap[str, Answers]
+    agreement: FrozenMap[str, bool]
+    groups: FrozenMap[str, tuple[Group, ...]]
+    crux: FrozenMap[str, Crux]
+    counterfactuals: tuple[Counterfactual, ...]
+    agree_if: tuple[AgreementChange, ...]
+    depends: tuple[DependsTable, ...]
     search: SearchInfo
 
 
@@ -191,14 +192,14 @@ class QuestionSummary(_Model):
     split: int
     legal: int
     factual: int
-    deciding_facts: list[FactCount]
+    deciding_facts: tuple[FactCount, ...]
 
 
 class Summary(_Model):
     """Over a caseload: per reading the count of each answer, per question the splits."""
 
-    answers: dict[str, dict[str, dict[str, int]]]
-    questions: dict[str, QuestionSummary]
+    answers: FrozenMap[str, FrozenMap[str, FrozenMap[str, int]]]
+    questions: FrozenMap[str, QuestionSummary]
 
 
 class CompareReport(_Model):
@@ -206,8 +207,8 @@ class CompareReport(_Model):
 
     engine: str
     account: str
-    readings: list[ReadingInfo]
-    comparisons: list[Comparison]
+    readings: tuple[ReadingInfo, ...]
+    comparisons: tuple[Comparison, ...]
     summary: Summary | None = None
-    errors: list[ErrorInfo]
+    errors: tuple[ErrorInfo, ...]
 

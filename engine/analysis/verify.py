@@ -17,11 +17,12 @@ Every finding comes with a minimal example case (a plain dict, ready to save as 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.base.errors import EvaluationError
+from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import FACTS, party_combinations, territory_values
 from engine.cases.facts import FactValue, render_value
@@ -46,10 +47,14 @@ class Finding:
 
     kind: FindingKind
     message: str
-    example: dict[str, Any]
+    example: Mapping[str, Any]
     rules: tuple[str, ...] = ()
     question: Question | None = None
     combinations: int = 1
+
+    def __post_init__(self) -> None:
+        # Read-only at every depth, like everything the library returns (engine.base.frozen).
+        object.__setattr__(self, "example", freeze(self.example))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Owns the error hierarchy (:mod:`.errors`: every problem a user can cause, located at
 ``file:line:col``), the YAML reader that keeps positions (:mod:`.yamlio`, the only module that
-imports PyYAML), and the vocabulary of questions and answers (:mod:`.vocabulary`) that case files,
-reading files and outcomes all speak.
+imports PyYAML), the vocabulary of questions and answers (:mod:`.vocabulary`) that case files,
+reading files and outcomes all speak, the read-only containers of everything returned or shared
+(:mod:`.frozen`), and walks over graphs of rules that keep their own stack (:mod:`.graphs`).
 
 May import: the standard library, pydantic and PyYAML only; nothing else of ``engine``.
 """

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from engine.base.frozen import FrozenDict
 from engine.cases.claims import (
     CASE,
     DISPUTED,
@@ -68,7 +69,7 @@ def resolve_account(record: M, claims: Mapping[str, tuple[Claim, ...]],
 
 
 def swap_claims(model: type[BaseModel], claims: Mapping[str, tuple[Claim, ...]],
-                swap: Mapping[str, str]) -> dict[str, tuple[Claim, ...]]:
+                swap: Mapping[str, str]) -> Mapping[str, tuple[Claim, ...]]:
     """The claims with ``swap`` applied to who asserted them and to values that are party codes."""
     def one(path: str, claim: Claim) -> Claim:
         value = claim.value
@@ -77,7 +78,7 @@ def swap_claims(model: type[BaseModel], claims: Mapping[str, tuple[Claim, ...]],
         return claim.model_copy(update={
             "asserted_by": swap.get(claim.asserted_by, claim.asserted_by), "value": value})
 
-    return {path: tuple(one(path, c) for c in given) for path, given in claims.items()}
+    return FrozenDict({path: tuple(one(path, c) for c in given) for path, given in claims.items()})
 
 
 def document_claims(model: type[BaseModel], schema: dict[str, Any]) -> None:

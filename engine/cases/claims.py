@@ -31,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.base.errors import found
+from engine.base.frozen import freeze
 from engine.cases import timeval
 from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
 
@@ -111,7 +112,7 @@ class Claim(BaseModel):
     """One party's or body's claim about one fact: the value, who asserted it, and where."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    value: Annotated[Any, PlainSerializer(as_written)] = Field(
+    value: Annotated[Any, AfterValidator(freeze), PlainSerializer(as_written)] = Field(
         description="The fact's value, written and validated as the plain field's value.")
     asserted_by: Annotated[str, AfterValidator(check_party)] = Field(
         description="ISO 3166-1 alpha-2 code of a state, or the id of another body (ICRC).")

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.base.errors import CaseFileError, Problem, found
+from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
 from engine.cases import _accounts, timeval
 from engine.cases import claims as claim_lists
@@ -206,12 +207,15 @@ class CaseRecord(BaseModel):
     entry: Entry | None = None
     proceedings: Proceedings | None = None
     release: Release | None = None
-    expect: dict[str, Expectation] = Field(
-        default_factory=dict, description="Expected answers per reading id."
+    # Mappings are FrozenDicts (and claim lists tuples): a record is shared by every caller that
+    # evaluates it, and emptying a claim list would break them all.
+    expect: FrozenMap[str, Expectation] = Field(
+        default_factory=FrozenDict, description="Expected answers per reading id."
     )
     # The plain fields above hold the uncontested values, so every consumer can ignore claims.
-    claims: Annotated[dict[str, tuple[Claim, ...]], BeforeValidator(claim_lists.report_issues)] = (
-        Field(default_factory=dict, description="Claims per fact path, in file order (the "
+    claims: Annotated[FrozenMap[str, tuple[Claim, ...]],
+                      BeforeValidator(claim_lists.report_issues)] = (
+        Field(default_factory=FrozenDict, description="Claims per fact path, in file order (the "
               "dumped form of claims written inline on the facts).")
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -127,7 +128,7 @@ def _step(annotation: Any, part: str | int | None) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         info = annotation.model_fields.get(str(part))
         return info.annotation if info else None
-    if origin is dict:
+    if origin in (dict, Mapping):  # record mappings are typed Mapping (read-only when built)
         return typing.get_args(annotation)[1]
     if origin in (list, tuple):
         return typing.get_args(annotation)[0]

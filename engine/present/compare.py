@@ -7,6 +7,8 @@ firm answer, and whether the split is legal or factual; then the "it depends" ta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.analysis.comparison import (
     CompareReport,
     Comparison,
@@ -25,7 +27,7 @@ from engine.present.render import error_line, grid
 SHOWN = 3
 
 
-def _change_text(changes: list[FactChange]) -> str:
+def _change_text(changes: Sequence[FactChange]) -> str:
     return " and ".join(f"{c.fact} were {c.to}" for c in changes)
 
 

@@ -6,10 +6,12 @@ produced by the models (``model_dump_json``), never by string formatting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.analysis.verify import FAILING, Verification
 from engine.base.errors import SourceSpan
+from engine.base.frozen import thaw
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import dump_yaml
 from engine.cases.claims import CASE, DISPUTED, UNCONTESTED
@@ -104,7 +106,7 @@ def jsonl(report: Report) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def explain(result: CaseResult, readings: dict[str, Reading]) -> str:
+def explain(result: CaseResult, readings: Mapping[str, Reading]) -> str:
     """Per reading: the answers, each fired rule with its statement and sources, and the rest."""
     lines = [f"Case {result.case_id} ({result.source})"]
     if result.title:
@@ -158,7 +160,7 @@ def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
     return lines
 
 
-def readings_list(readings: dict[str, Reading]) -> str:
+def readings_list(readings: Mapping[str, Reading]) -> str:
     """The readings with holder, summary and sources (marking second-hand and unverified ones)."""
     lines: list[str] = []
     for reading in readings.values():
@@ -200,13 +202,13 @@ def check_report(verifications: list[Verification],
                          + (f" ({f.combinations} combination(s))" if f.combinations > 1 else ""))
             if f.example:
                 lines.append("    example case:")
-                lines += ["      " + ln for ln in dump_yaml(f.example).splitlines()]
+                lines += ["      " + ln for ln in dump_yaml(thaw(f.example)).splitlines()]
         for f in intended:
             lines.append(f"  declared gap: {f.message}")
         for r in broken:
             lines.append(f"  INVARIANT {r.invariant} VIOLATED ({r.says.strip()}): {r.message}")
             for case in r.cases:
                 lines.append("    counterexample case:")
-                lines += ["      " + ln for ln in dump_yaml(case).splitlines()]
+                lines += ["      " + ln for ln in dump_yaml(thaw(case)).splitlines()]
         lines.append("")
     return "\n".join(lines)

@@ -13,12 +13,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.base.errors import Problem, RuleFileError, suggest
+from engine.base.graphs import find_cycle
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import Document, Loc
 from engine.cases.timeval import iso_utc, parse_zone
 from engine.cases.validation import problems_from
 from engine.readings._conditions import ConditionCompiler, instant_epoch
-from engine.readings._conflicts import find_conflicts
+from engine.readings._conflicts import Conflict, find_conflicts
 from engine.readings._declarations import compile_gaps, compile_invariants
 from engine.readings._document import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
 from engine.readings.model import Citation, Common, Instant, Reading, Rule, Source
@@ -89,29 +90,6 @@ def compile_common(doc: Document) -> Common:
     return Common(instants, offset, cd.default_offset, sources, cd.instrument.title, points)
 
 
-def _cycle(graph: dict[str, tuple[str, ...]]) -> list[str] | None:
-    """Return one cycle in ``graph`` (node -> successors), or None."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, ()):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
-            if nxt not in state and (found := visit(nxt)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state and (found := visit(node)):
-            return found
-    return None
-
-
 def _compile_rule(rd: ReadingDoc, i: int, rc: ConditionCompiler,
                   sources: dict[str, Source]) -> Rule:
     r = rd.rules[i]
@@ -155,6 +133,19 @@ def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
     return overridden_by
 
 
+def _conflict_problem(c: Conflict) -> Problem:
+    a, b, q = c.a, c.b, c.question
+    if c.undecided:
+        return Problem(f"rules '{a.id}' and '{b.id}' answer {q} differently ({a.answer(q)} / "
+                       f"{b.answer(q)}) and neither overrides the other, and their conditions "
+                       "(through derived facts) are too complex to prove that they never fire "
+                       "on the same case: make one override the other, or derive fewer "
+                       f"alternatives (the other is at {b.span})", a.span)
+    return Problem(f"rules '{a.id}' and '{b.id}' can fire on the same case and answer {q} "
+                   f"differently ({a.answer(q)} / {b.answer(q)}), and neither overrides the "
+                   f"other (the other is at {b.span})", a.span)
+
+
 def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None,
                     allow_conflicts: bool = False) -> Reading:
     """Compile one reading file.
@@ -186,9 +177,9 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     sources = {**common.sources, **own}
     rc = ConditionCompiler(doc, common, rd.held_by.party, rd.derived, problems)
     rules = [_compile_rule(rd, i, rc, sources) for i in range(len(rd.rules))]
-    by_id = {rule.id: rule for rule in rules}
+    by_id: dict[str, Rule] = {}
     for i, rule in enumerate(rules):
-        first = next(r for r in rules if r.id == rule.id)
+        first = by_id.setdefault(rule.id, rule)
         if first is not rule:
             problems.append(Problem(f"duplicate rule id '{rule.id}' (first at line "
                                     f"{first.span.line if first.span else '?'})",
@@ -212,10 +203,10 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
         if not any(flag in r.flags for r in rules):
             problems.append(Problem(f"flag '{flag}' is raised by no rule",
                                     doc.span(("flags", flag), key=True)))
-    if cyc := _cycle({r.id: r.overrides for r in rules}):
+    if cyc := find_cycle({r.id: r.overrides for r in rules}):
         problems.append(Problem("override cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
     deps = {r.id: tuple(d for n in r.needs for d in derived_by.get(n, ())) for r in rules}
-    if cyc := _cycle(deps):
+    if cyc := find_cycle(deps):
         problems.append(Problem("derivation cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
     if problems:
         raise RuleFileError(problems)
@@ -226,9 +217,5 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
                       account=rd.held_by.party if account == "holder" else None)
     conflicts = [] if allow_conflicts else find_conflicts(reading)
     if conflicts:
-        raise RuleFileError([
-            Problem(f"rules '{a.id}' and '{b.id}' can fire on the same case and answer {q} "
-                    f"differently ({a.answer(q)} / {b.answer(q)}), and neither overrides the "
-                    f"other (the other is at {b.span})", a.span)
-            for a, b, q in conflicts])
+        raise RuleFileError([_conflict_problem(c) for c in conflicts])
     return reading

@@ -10,45 +10,64 @@ exact over each fact's abstract domain, so a reported conflict has a witness cas
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import combinations, product
 
+from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import FACTS, party_combinations
 from engine.readings.model import Reading, Rule, Test
 
 Conjunction = tuple[Test, ...]
-#: Beyond this many conjunctions per rule the expansion stops and the rule counts as satisfiable
-#: with anything, so the check stays conservative (it may report, never miss, a conflict).
+#: Beyond this many conjunctions per rule the expansion stops, and a pair of differently answering
+#: rules that involves it is reported as too complex to check: never missed, never hanging.
 MAX_CONJUNCTIONS = 4096
+#: Most pairs of conjunctions checked for one pair of rules, and for a whole reading: beyond them
+#: a pair is reported as too complex to check (a located problem, never a hang).
+MAX_PAIR_CHECKS = 100_000
+MAX_CHECKS = 1_000_000
+
+
+def _dnf(reading: Reading, rule: Rule,
+         memo: dict[str, list[Conjunction] | None]) -> list[Conjunction] | None:
+    """``rule``'s conjunctions, from its derivers' (already in ``memo``)."""
+    options: list[list[Conjunction]] = []
+    for name in rule.needs:
+        alternatives: list[Conjunction] = []
+        for deriver in reading.derived_by.get(name, ()):
+            sub = memo[deriver]
+            if sub is None:
+                return None
+            alternatives.extend(sub)
+            if len(alternatives) > MAX_CONJUNCTIONS:
+                return None
+        options.append(alternatives)
+    result: list[Conjunction] = []
+    for combo in product(*options):
+        # A test reached along several derivations is one test: without this, a chain where
+        # each rule needs two facts derived by the one before doubles its length at every link.
+        result.append(tuple(dict.fromkeys(
+            rule.tests + tuple(t for conj in combo for t in conj))))
+        if len(result) > MAX_CONJUNCTIONS:
+            return None
+    return result
 
 
 def expand(reading: Reading) -> dict[str, list[Conjunction] | None]:
-    """Each rule's condition as conjunctions of base tests (None when too large to expand)."""
+    """Each rule's condition as conjunctions of base tests (None when too large to expand).
+
+    Rules are expanded derivers first (derivations are acyclic once compiled), with no recursion,
+    so a chain of thousands of derivations expands like a short one.
+    """
     memo: dict[str, list[Conjunction] | None] = {}
 
-    def dnf(rule: Rule) -> list[Conjunction] | None:
-        if rule.id in memo:
-            return memo[rule.id]
-        options: list[list[Conjunction]] = []
-        for name in rule.needs:
-            alternatives: list[Conjunction] = []
-            for deriver in reading.derived_by.get(name, ()):
-                sub = dnf(reading.rule(deriver))
-                if sub is None:
-                    memo[rule.id] = None
-                    return None
-                alternatives.extend(sub)
-            options.append(alternatives)
-        result: list[Conjunction] = []
-        for combo in product(*options):
-            result.append(rule.tests + tuple(t for conj in combo for t in conj))
-            if len(result) > MAX_CONJUNCTIONS:
-                memo[rule.id] = None
-                return None
-        memo[rule.id] = result
-        return result
+    def derivers(rid: str) -> tuple[str, ...]:
+        rule = reading.rule(rid)
+        return tuple(d for n in rule.needs for d in reading.derived_by.get(n, ()))
 
-    return {r.id: dnf(r) for r in reading.rules}
+    for rid in postorder((r.id for r in reading.rules), derivers, memo):
+        memo[rid] = _dnf(reading, reading.rule(rid), memo)
+    return memo
 
 
 def _party_ok(tests: list[Test], holder: str | None) -> bool:
@@ -101,35 +120,64 @@ def satisfiable(conj: Iterable[Test], holder: str | None) -> bool:
     return _party_ok(party_tests, holder) if party_tests else True
 
 
-def _overrides_closure(reading: Reading) -> dict[str, set[str]]:
-    closure: dict[str, set[str]] = {}
-    for rule in reading.rules:
-        seen: set[str] = set()
-        todo = list(rule.overrides)
-        while todo:
-            nxt = todo.pop()
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.extend(reading.rule(nxt).overrides)
-        closure[rule.id] = seen
+def _overrides_closure(reading: Reading) -> dict[str, int]:
+    """Each rule's overridden rules, directly or through a chain, as a bit set of rule indexes.
+
+    Bit sets keep a chain of thousands of overrides quadratic in bits, not in set entries.
+    """
+    index = {r.id: r.index for r in reading.rules}
+    closure: dict[str, int] = {}
+
+    def targets(rid: str) -> tuple[str, ...]:
+        return reading.rule(rid).overrides
+
+    for rid in postorder((r.id for r in reading.rules), targets, closure):
+        bits = 0
+        for target in targets(rid):
+            bits |= closure[target] | (1 << index[target])
+        closure[rid] = bits
     return closure
 
 
-def find_conflicts(reading: Reading) -> list[tuple[Rule, Rule, Question]]:
-    """Every pair of rules that can fire together and answer a question differently."""
+@dataclass(frozen=True)
+class Conflict:
+    """Two rules that answer ``question`` differently, neither overriding the other, and that can
+    fire on one case (``undecided``: whether they can was too costly to check)."""
+
+    a: Rule
+    b: Rule
+    question: Question
+    undecided: bool = False
+
+
+def find_conflicts(reading: Reading) -> list[Conflict]:
+    """Every pair of rules that can fire together and answer a question differently.
+
+    The work is bounded: a pair whose conditions expand past :data:`MAX_CONJUNCTIONS`, or whose
+    check would exceed :data:`MAX_PAIR_CHECKS`, or any pair once the reading has used
+    :data:`MAX_CHECKS`, is returned as ``undecided`` rather than checked.
+    """
     dnf = expand(reading)
     beats = _overrides_closure(reading)
-    found: list[tuple[Rule, Rule, Question]] = []
-    for a, b in combinations(reading.rules, 2):
-        if b.id in beats[a.id] or a.id in beats[b.id]:
+    found: list[Conflict] = []
+    budget = MAX_CHECKS
+    answers = {r.id: dict(r.answers) for r in reading.rules if r.answers}
+    # Only rules that answer something can conflict: a long derivation chain adds no pairs.
+    for a, b in combinations([r for r in reading.rules if r.id in answers], 2):
+        if beats[a.id] >> b.index & 1 or beats[b.id] >> a.index & 1:
             continue
+        mine, theirs = answers[a.id], answers[b.id]
         questions = [q for q in QUESTIONS
-                     if a.answer(q) and b.answer(q) and a.answer(q) != b.answer(q)]
+                     if q in mine and q in theirs and mine[q] != theirs[q]]
         if not questions:
             continue
         left, right = dnf[a.id], dnf[b.id]
-        together = (left is None or right is None or any(
-            satisfiable(x + y, reading.party) for x in left for y in right))
-        if together:
-            found.extend((a, b, q) for q in questions)
+        cost = len(left) * len(right) if left is not None and right is not None else None
+        if cost is None or cost > min(MAX_PAIR_CHECKS, budget):
+            found.extend(Conflict(a, b, q, undecided=True) for q in questions)
+            continue
+        assert left is not None and right is not None
+        budget -= cost
+        if any(satisfiable(x + y, reading.party) for x in left for y in right):
+            found.extend(Conflict(a, b, q) for q in questions)
     return found

@@ -6,12 +6,13 @@ bundled one is used). Every file is checked, and the problems of all files are r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from engine.base.errors import EngineError, Problem, RuleFileError, SourceSpan, UsageError, suggest
+from engine.base.frozen import frozen_dict
 from engine.base.yamlio import Document, load_documents
 from engine.readings._compiler import compile_common, compile_reading
 from engine.readings.model import Common, Reading
@@ -25,9 +26,14 @@ class ReadingSet:
     """Compiled readings, in a stable order, with what they share."""
 
     common: Common
-    readings: dict[str, Reading]
-    programs: dict[str, DurableProgram]
+    readings: Mapping[str, Reading]
+    programs: Mapping[str, DurableProgram]
     directory: str
+
+    def __post_init__(self) -> None:
+        # One set serves every caller of a host: its mappings must not change under them.
+        object.__setattr__(self, "readings", frozen_dict(self.readings))
+        object.__setattr__(self, "programs", frozen_dict(self.programs))
 
     def select(self, ids: Sequence[str] | None) -> list[Reading]:
         """The readings named in ``ids`` (all when None), or UsageError for an unknown id."""

@@ -1,19 +1,29 @@
 """The compiled, immutable form of readings: what the evaluators and the resolver work on.
 
 Produced only by :mod:`engine.readings._compiler`; everything here is already checked, so evaluation
-never meets a static error.
+never meets a static error. Frozen all the way down (tuples, and mappings made read-only when a
+value is built): one compiled reading serves every caller of a host.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Literal
 
 from engine.base.errors import SourceSpan
+from engine.base.frozen import FrozenDict, frozen_dict
 from engine.base.vocabulary import Question
 
 Op = Literal["eq", "in", "not_in", "before", "after", "any_of", "only"]
+
+
+def _freeze_fields(value: object, *names: str) -> None:
+    """Make the named mapping fields of a frozen dataclass read-only, whatever they were built
+    from (the one place a frozen value is changed: while it is being built)."""
+    for name in names:
+        object.__setattr__(value, name, frozen_dict(getattr(value, name)))
 
 
 @dataclass(frozen=True)
@@ -116,12 +126,15 @@ class Instant:
 class Common:
     """Compiled ``rules/common.yaml``."""
 
-    instants: dict[str, Instant]
+    instants: Mapping[str, Instant]
     default_offset: tzinfo
     default_offset_text: str
-    sources: dict[str, Source]
+    sources: Mapping[str, Source]
     instrument_title: str
     points: tuple[tuple[int, str, tuple[Citation, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "instants", "sources")
 
 
 @dataclass(frozen=True)
@@ -133,19 +146,22 @@ class Reading:
     held_by: str
     party: str | None
     summary: str
-    sources: dict[str, Source]
-    flags: dict[str, str]
-    derived: dict[str, str]
+    sources: Mapping[str, Source]
+    flags: Mapping[str, str]
+    derived: Mapping[str, str]
     rules: tuple[Rule, ...]
     path: str
     common: Common
-    derived_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    overridden_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    by_id: dict[str, Rule] = field(default_factory=dict)
+    derived_by: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
+    overridden_by: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
+    by_id: Mapping[str, Rule] = field(default_factory=FrozenDict)
     gaps: tuple[Gap, ...] = ()
     invariants: tuple[Invariant, ...] = ()
     #: The party whose account of disputed facts the reading adopts; None: the uncontested one.
     account: str | None = None
+
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "sources", "flags", "derived", "derived_by", "overridden_by", "by_id")
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""

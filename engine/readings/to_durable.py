@@ -21,10 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.base.errors import Problem, RuleFileError
+from engine.base.frozen import frozen_dict
 from engine.cases.facts import Facts
 from engine.cases.timeval import Interval
 from engine.readings.model import Reading, Test
@@ -90,7 +92,11 @@ class DurableProgram:
     reading: str
     name: str
     ruleset_json: str
-    derives: dict[str, tuple[str, ...]]
+    derives: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        # Shared through ReadingSet.programs by every caller: read-only once built.
+        object.__setattr__(self, "derives", frozen_dict(self.derives))
 
 
 def translate(reading: Reading) -> DurableProgram:

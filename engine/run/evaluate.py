@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from engine.base.frozen import FrozenDict
 from engine.cases.catalogue import FACTS
 from engine.cases.claims import CASE, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
@@ -44,7 +45,7 @@ def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineNam
 
 def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
                     only: Sequence[str] | None = None,
-                    ) -> dict[str, tuple[CaseRecord, dict[str, str], str]]:
+                    ) -> Mapping[str, tuple[CaseRecord, Mapping[str, str], str]]:
     """The case as each selected reading sees it, under ``account``.
 
     Args:
@@ -62,18 +63,19 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
     Raises:
         UsageError: an unknown reading id.
     """
-    resolved: dict[str | None, tuple[CaseRecord, dict[str, str]]] = {}
-    out: dict[str, tuple[CaseRecord, dict[str, str], str]] = {}
+    resolved: dict[str | None, tuple[CaseRecord, Mapping[str, str]]] = {}
+    out: dict[str, tuple[CaseRecord, Mapping[str, str], str]] = {}
     for reading in readings.select(only):
         party = reading.account if account == OWN else None if account == UNCONTESTED else account
         if party not in resolved:
-            resolved[party] = case.on_account(party)
+            told, by = case.on_account(party)
+            resolved[party] = told, FrozenDict(by)
         record, supplied = resolved[party]
         out[reading.id] = (record, supplied, party or UNCONTESTED)
-    return out
+    return FrozenDict(out)
 
 
-def supplied_facts(reading: Reading, supplied: dict[str, str]) -> dict[str, str]:
+def supplied_facts(reading: Reading, supplied: Mapping[str, str]) -> dict[str, str]:
     """Who supplied each fact that ``reading``'s rules test, from an account's suppliers."""
     tested = {t.path for rule in reading.rules for t in rule.tests}
     return {path: supplied.get(_DERIVED_FROM.get(path, path), CASE)
@@ -106,7 +108,7 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
                             engine=engine, source=source)
 
 
-def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, dict[str, str],
+def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, Mapping[str, str],
                                                                    str]],
                      readings: ReadingSet, *, engine: EngineChoice = "durable",
                      source: str = "<dict>") -> CaseResult:
@@ -122,5 +124,6 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, d
         facts = by_account[label]
         fired = fire(readings, reading, facts, used)
         outcomes[reading.id] = resolve(reading, facts, fired, used).model_copy(update={
-            "account": label, "supplied_by": supplied_facts(reading, supplied)})
+            # model_copy does not validate: the mapping is frozen here, as validation would.
+            "account": label, "supplied_by": FrozenDict(supplied_facts(reading, supplied))})
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

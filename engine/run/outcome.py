@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
 
 EngineName = Literal["durable", "reference"]
 
 
 class _Model(BaseModel):
+    # Frozen all the way down: sequences are tuples and mappings FrozenDicts (engine.base.frozen),
+    # so an outcome shared between callers cannot be changed through one of them.
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -35,20 +38,20 @@ class TraceStep(_Model):
 
     rule: str
     says: str
-    cites: list[Cite]
-    facts: dict[str, str]
-    concludes: dict[str, str]
-    flags: list[str] = []
-    derives: list[str] = []
-    defeated_by: list[str] = []
+    cites: tuple[Cite, ...]
+    facts: FrozenMap[str, str]
+    concludes: FrozenMap[str, str]
+    flags: tuple[str, ...] = ()
+    derives: tuple[str, ...] = ()
+    defeated_by: tuple[str, ...] = ()
 
 
 class Decision(_Model):
     """How one question was answered: by which rules, or which facts left it open."""
 
     answer: str
-    by: list[str] = []
-    unknown: list[str] = []
+    by: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
 
 
 class Outcome(_Model):
@@ -59,16 +62,16 @@ class Outcome(_Model):
     status: StatusAnswer
     point8: Point8Answer
     release: ReleaseAnswer
-    flags: list[str]
-    unknown: list[str]
-    trace: list[TraceStep]
-    overridden: list[str] = []
-    decisions: dict[str, Decision] = {}
+    flags: tuple[str, ...]
+    unknown: tuple[str, ...]
+    trace: tuple[TraceStep, ...]
+    overridden: tuple[str, ...] = ()
+    decisions: FrozenMap[str, Decision] = Field(default_factory=FrozenDict)
     #: Whose account of disputed facts was used: a party or body id, or ``uncontested``.
     account: str = "uncontested"
     #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id, or
     #: ``disputed`` (unknown because the claims differ and the account's party made none).
-    supplied_by: dict[str, str] = {}
+    supplied_by: FrozenMap[str, str] = Field(default_factory=FrozenDict)
 
 
 class CaseResult(_Model):
@@ -77,4 +80,4 @@ class CaseResult(_Model):
     case_id: str
     title: str | None = None
     source: str
-    readings: dict[str, Outcome]
+    readings: FrozenMap[str, Outcome]

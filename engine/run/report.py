@@ -40,6 +40,6 @@ class Report(_Model):
     """Everything one ``evaluate`` run produced: results for valid cases, errors for the rest."""
 
     engine: str
-    readings: list[ReadingInfo]
-    results: list[CaseResult]
-    errors: list[ErrorInfo]
+    readings: tuple[ReadingInfo, ...]
+    results: tuple[CaseResult, ...]
+    errors: tuple[ErrorInfo, ...]

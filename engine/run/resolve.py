@@ -7,9 +7,10 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from engine.base.errors import EvaluationError, Problem
+from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.facts import Facts, render_value
 from engine.readings.model import Reading, Rule
@@ -18,36 +19,54 @@ from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
 
 
 class _Analysis:
-    """Which rules can still fire on these facts, and which facts keep them open."""
+    """Which rules can still fire on these facts, and which facts keep them open.
+
+    Both walk derivation chains, which may be thousands of rules long: derivers are computed
+    first, from an explicit stack (see :func:`engine.base.graphs.postorder`), never by recursion.
+    """
 
     def __init__(self, reading: Reading, facts: Facts, fired: Sequence[str]) -> None:
         self.reading, self.facts = reading, facts
         self.fired = set(fired)
         self.derived = {n for rid in fired for n in reading.rule(rid).derives}
         self._possible: dict[str, bool] = {}
+        self._open: dict[str, frozenset[str]] = {}
+
+    def _derivers(self, rid: str) -> Iterator[str]:
+        """The rules whose derived facts ``rid`` still waits for."""
+        for name in self.reading.rule(rid).needs:
+            if name not in self.derived:
+                yield from self.reading.derived_by.get(name, ())
+
+    def _unfired_derivers(self, rid: str) -> Iterator[str]:
+        return iter(()) if rid in self.fired else self._derivers(rid)
 
     def possible(self, rule: Rule) -> bool:
         """Not ruled out: no test is false and every needed derived fact may still arise."""
         if rule.id in self.fired:
             return True
-        if rule.id not in self._possible:
-            self._possible[rule.id] = all(
-                holds(t, self.facts) is not False for t in rule.tests) and all(
-                n in self.derived or any(self.possible(self.reading.rule(d))
-                                         for d in self.reading.derived_by.get(n, ()))
-                for n in rule.needs)
-        return self._possible[rule.id]
+        memo, reading = self._possible, self.reading
+        for rid in postorder((rule.id,), self._unfired_derivers, memo):
+            r = reading.rule(rid)
+            memo[rid] = rid in self.fired or (
+                all(holds(t, self.facts) is not False for t in r.tests) and all(
+                    n in self.derived or any(memo[d] for d in reading.derived_by.get(n, ()))
+                    for n in r.needs))
+        return memo[rule.id]
 
     def open_facts(self, rule: Rule) -> set[str]:
         """The unknown or undecided facts that keep an unfired, possible ``rule`` open."""
-        out = {t.path for t in rule.tests if holds(t, self.facts) is None}
-        for name in rule.needs:
-            if name not in self.derived:
-                for d in self.reading.derived_by.get(name, ()):
-                    deriver = self.reading.rule(d)
-                    if self.possible(deriver):
-                        out |= self.open_facts(deriver)
-        return out
+        self.possible(rule)  # every deriver below is now decided, so the walk may skip them
+        memo, reading = self._open, self.reading
+
+        def successors(rid: str) -> Iterator[str]:
+            return (d for d in self._derivers(rid) if self.possible(reading.rule(d)))
+
+        for rid in postorder((rule.id,), successors, memo):
+            r = reading.rule(rid)
+            memo[rid] = frozenset({t.path for t in r.tests if holds(t, self.facts) is None}
+                                  ).union(*(memo[d] for d in successors(rid)))
+        return set(memo[rule.id])
 
 
 def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
@@ -55,13 +74,12 @@ def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
     fired_set = set(fired)
     memo: dict[str, list[str]] = {}
 
-    def by(rid: str) -> list[str]:
-        if rid not in memo:
-            memo[rid] = [o for o in reading.overridden_by.get(rid, ())
-                         if o in fired_set and not by(o)]
-        return memo[rid]
+    def overriders(rid: str) -> Iterator[str]:
+        return (o for o in reading.overridden_by.get(rid, ()) if o in fired_set)
 
-    return {rid: by(rid) for rid in fired if by(rid)}
+    for rid in postorder(fired, overriders, memo):
+        memo[rid] = [o for o in overriders(rid) if not memo[o]]
+    return {rid: memo[rid] for rid in fired if memo[rid]}
 
 
 def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Sequence[str],

@@ -12,11 +12,12 @@ save. Cases on which the reading's rules conflict are left to the exhaustive ver
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.base.errors import EvaluationError
+from engine.base.frozen import freeze
 from engine.cases.facts import case_facts
 from engine.cases.load import load_case_dict
 from engine.cases.record import CaseRecord
@@ -58,7 +59,11 @@ class InvariantResult:
     says: str
     ok: bool
     message: str
-    cases: tuple[dict[str, Any], ...] = ()
+    cases: tuple[Mapping[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read-only at every depth, like everything the library returns (engine.base.frozen).
+        object.__setattr__(self, "cases", freeze(self.cases))
 
 
 def _dump(case: CaseRecord) -> dict[str, Any]:

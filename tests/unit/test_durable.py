@@ -74,7 +74,7 @@ def test_first_ever_case_matching_no_rule_does_not_crash() -> None:
                          detainee={"side": "unknown", "affiliation": "unknown"})
         for _ in range(200):
             out = evaluate_case(case, rs, engine="durable").readings["mini"]
-            assert out.trace == [], out.trace
+            assert out.trace == (), out.trace
         print("ok")
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,

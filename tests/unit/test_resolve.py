@@ -26,9 +26,9 @@ def test_override_defeats_and_drops_flags(mini: ReadingSet) -> None:
     case = make_case(detainee={"affiliation": "civilian"}, capture={"time": "2020-12-13"})
     out = evaluate_case(case, mini).readings["mini"]
     assert out.point8 == "covered"
-    assert out.overridden == ["mini.late-capture"]
-    assert out.flags == []
-    assert out.trace[0].defeated_by == ["mini.late-civilian"]
+    assert out.overridden == ("mini.late-capture",)
+    assert out.flags == ()
+    assert out.trace[0].defeated_by == ("mini.late-civilian",)
 
 
 def test_undecided_overrider_makes_the_answer_indeterminate(mini: ReadingSet) -> None:
@@ -36,15 +36,15 @@ def test_undecided_overrider_makes_the_answer_indeterminate(mini: ReadingSet) ->
     case = make_case(detainee={"affiliation": "unknown"}, capture={"time": "2020-12-13"})
     out = evaluate_case(case, mini).readings["mini"]
     assert out.point8 == "indeterminate"
-    assert out.unknown == ["detainee.affiliation"]
-    assert out.flags == []
+    assert out.unknown == ("detainee.affiliation",)
+    assert out.flags == ()
 
 
 def test_straddling_date_is_indeterminate_and_lists_the_fact(mini: ReadingSet) -> None:
     out = evaluate_case(make_case(capture={"time": "2020-11-10"}), mini).readings["mini"]
     assert (out.status, out.point8) == ("indeterminate", "indeterminate")
-    assert out.unknown == ["capture.time"]
-    assert out.decisions["point8"].unknown == ["capture.time"]
+    assert out.unknown == ("capture.time",)
+    assert out.decisions["point8"].unknown == ("capture.time",)
 
 
 def test_instant_just_before_and_at_the_ceasefire(mini: ReadingSet) -> None:
@@ -60,7 +60,7 @@ def test_not_addressed_when_no_rule_can_apply(mini: ReadingSet) -> None:
     out = evaluate_case(case, mini).readings["mini"]
     assert out.status == "not_addressed"  # wartime-serviceman is false: a civilian
     assert out.release == "not_addressed"  # held-by-holder is false: held by AM
-    assert out.unknown == []
+    assert out.unknown == ()
 
 
 def test_unknown_time_gives_indeterminate_only_where_time_decides(mini: ReadingSet) -> None:

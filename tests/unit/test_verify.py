@@ -61,7 +61,7 @@ def test_dead_and_always_overridden_rules(broken: ReadingSet) -> None:
     (shadowed,) = _findings(broken, "always_overridden")
     assert shadowed.rules == ("shadowed",)
     out = evaluate_case(load_case_dict(shadowed.example), broken).readings["broken"]
-    assert out.overridden == ["broken.shadowed"]
+    assert out.overridden == ("broken.shadowed",)
 
 
 def test_combinations_are_counted_exhaustively(broken: ReadingSet) -> None:
