@@ -187,8 +187,9 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     rc = ConditionCompiler(doc, common, rd.held_by.party, rd.derived, problems)
     rules = [_compile_rule(rd, i, rc, sources) for i in range(len(rd.rules))]
     by_id = {rule.id: rule for rule in rules}
+    firsts: dict[str, Rule] = {}
     for i, rule in enumerate(rules):
-        first = next(r for r in rules if r.id == rule.id)
+        first = firsts.setdefault(rule.id, rule)  # a dict: thousands of rules stay linear
         if first is not rule:
             problems.append(Problem(f"duplicate rule id '{rule.id}' (first at line "
                                     f"{first.span.line if first.span else '?'})",

@@ -120,11 +120,16 @@ def find_conflicts(reading: Reading) -> list[tuple[Rule, Rule, Question]]:
     dnf = expand(reading)
     beats = _overrides_closure(reading)
     found: list[tuple[Rule, Rule, Question]] = []
-    for a, b in combinations(reading.rules, 2):
+    # Only rules that answer some question can conflict; a reading of thousands of rules that
+    # only raise flags or derive facts must not cost millions of pair checks.
+    answers = {r.id: dict(r.answers) for r in reading.rules}
+    answering = [r for r in reading.rules if answers[r.id]]
+    for a, b in combinations(answering, 2):
         if b.id in beats[a.id] or a.id in beats[b.id]:
             continue
+        mine, theirs = answers[a.id], answers[b.id]
         questions = [q for q in QUESTIONS
-                     if a.answer(q) and b.answer(q) and a.answer(q) != b.answer(q)]
+                     if mine.get(q) and theirs.get(q) and mine[q] != theirs[q]]
         if not questions:
             continue
         left, right = dnf[a.id], dnf[b.id]

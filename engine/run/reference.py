@@ -18,19 +18,26 @@ MAX_FIRINGS = 10_000
 
 def fire_reference(reading: Reading, facts: Facts) -> list[str]:
     """Return the ids of the rules that fire on ``facts``, in firing order."""
+    # The tests read only the case's facts, which never change, so each is decided once; only
+    # the derived facts grow. Rules before the scan position stay ineligible until a firing
+    # derives something new, so the scan restarts only then: linear in the rules per derived
+    # fact, not quadratic in the firings (4,000 rules that all fire took seconds per case).
+    holding = [rule for rule in reading.rules if all(holds(t, facts) is True
+                                                     for t in rule.tests)]
     fired: list[str] = []
     done: set[str] = set()
     derived: set[str] = set()
-    while len(fired) < MAX_FIRINGS:
-        for rule in reading.rules:
-            if rule.id in done:
-                continue
-            if all(n in derived for n in rule.needs) and all(
-                    holds(t, facts) is True for t in rule.tests):
-                fired.append(rule.id)
-                done.add(rule.id)
-                derived.update(rule.derives)
-                break
-        else:
-            return fired
-    raise EvaluationError(f"reading '{reading.id}': more than {MAX_FIRINGS} firings")
+    i = 0
+    while i < len(holding):
+        rule = holding[i]
+        if rule.id in done or not all(n in derived for n in rule.needs):
+            i += 1
+            continue
+        if len(fired) >= MAX_FIRINGS:
+            raise EvaluationError(f"reading '{reading.id}': more than {MAX_FIRINGS} firings")
+        fired.append(rule.id)
+        done.add(rule.id)
+        new = set(rule.derives) - derived
+        derived |= new
+        i = 0 if new else i + 1
+    return fired
