@@ -163,7 +163,7 @@ class _Builder:
             end, entries = self.chain(condition["$and"], self.root, rule_id)
             self.note("expressions", entries, f"rule '{rule_id}'")
             end.betas.append(rule_id)
-            self.note("shared", len(end.betas), _shared_where(end))
+            self.note("shared", len(end.betas), _shared_where(condition["$and"], end))
 
     def peak_stack(self) -> int:
         """The deepest handleAlpha's stack can get, assuming every test that can match does."""
@@ -192,10 +192,13 @@ def _json_type(text: str) -> str:
         return "bool"
     return "string" if text.startswith('"') else "other:" + text
 
-def _shared_where(node: _Alpha) -> str:
-    if node.field_name == "name" and node.op == "$eq":
-        return f"derived fact {node.value}"
-    return f"the condition of rule '{node.betas[0]}'"
+def _shared_where(terms: list[Any], node: _Alpha) -> str:
+    names = [t["name"] for t in terms if "name" in t]
+    if names:
+        return f"derived fact '{names[0]}'"
+    if len(terms) <= 2:
+        return "rules that test no case fact, and the engine's catch-all rule"
+    return f"the conditions of rule '{node.betas[0]}'"
 
 
 def usage(rules: Mapping[str, Mapping[str, Any]]) -> Usage:

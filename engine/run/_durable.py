@@ -104,6 +104,12 @@ def registered() -> int:
         return sum(1 for entry in _rulesets.values() if not entry.deleted)
 
 
+def registered_names() -> list[str]:
+    """The names under which this process's rulesets are registered in durable_rules."""
+    with _registry_lock:
+        return [entry.name for entry in _rulesets.values()]
+
+
 def _unique_name(program: DurableProgram) -> str:
     # durable_rules hands ruleset names to its callbacks and the Host knows them by a 32-bit
     # hash: never let two live rulesets share one; rename instead of failing a valid reading.
