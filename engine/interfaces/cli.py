@@ -33,7 +33,7 @@ from engine.run.evaluate import (
     durable_unavailable_reason,
     engine_to_use,
     evaluate_case,
-    reading_engine,
+    fallback_warnings,
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
@@ -70,14 +70,8 @@ def _engine_note(engine: EngineChoice, rs: ReadingSet,
     if engine == "durable" and engine_to_use(engine) == "reference":
         click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
                    " the reference evaluator ran instead.", err=True)
-        return
-    for reading in rs.select(reading_ids):
-        ran, note = reading_engine(rs, reading.id, engine_to_use(engine))
-        if note is not None:
-            # A warning, not an error: the reading is valid and the reference evaluator has
-            # the same semantics; each of its outcomes carries the same note.
-            click.echo(f"warning: reading '{reading.id}' ran on the {ran} evaluator: {note}",
-                       err=True)
+    for line in fallback_warnings(rs, reading_ids, engine):
+        click.echo(f"warning: {line}", err=True)
 
 
 _rules_opt = click.option("--rules", "rules_dir", type=click.Path(file_okay=False),

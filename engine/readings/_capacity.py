@@ -51,12 +51,14 @@ LIMITS: tuple[Limit, ...] = (
     # 512 used, findAlpha (create_ruleset) and handleAlpha (assert_fact) probe forever.
     Limit("branches", "different tests following one test (or starting a pattern)",
           "NEXT_BUCKET_LENGTH in rules.h", 511, 448),
-    # NEXT_LIST_LENGTH (rules.h) = 128 "$nex" children, 0-terminated: 128 fails with 107.
+    # NEXT_LIST_LENGTH (rules.h) = 128 "$nex" children, 0-terminated with no room kept for the
+    # terminator: at 128 linkAlpha and handleAlpha read past the list (a crash was seen), and
+    # beyond it 107 or a write into the next table, depending on the memory beside it.
     Limit("absence", "absence tests following one test",
           "NEXT_LIST_LENGTH in rules.h", 127, 112),
-    # BETA_LIST_LENGTH (rules.h) = 256, 0-terminated with no room kept for the terminator: 257
-    # fails with 108, and at 256 handleAlpha reads past the list (a segfault, seen with 256 rules
-    # on one derived fact).
+    # BETA_LIST_LENGTH (rules.h) = 256, 0-terminated with no room kept for the terminator: at
+    # 256 handleAlpha reads past the list (a segfault, seen with 256 rules on one derived fact);
+    # at 257 linkAlpha fails with 108 or, when the next word is 0, writes past it (both seen).
     Limit("shared", "rules sharing one condition, or one derived fact",
           "BETA_LIST_LENGTH in rules.h", 255, 224),
     # MAX_MESSAGE_FRAMES (state.h) = 16 facts in one match: the case and 15 derived facts;

@@ -50,6 +50,19 @@ def reading_engine(readings: ReadingSet, reading_id: str,
     return engine, None
 
 
+def fallback_warnings(readings: ReadingSet, only: Sequence[str] | None,
+                      engine: EngineChoice) -> list[str]:
+    """One line per selected reading that runs on the reference evaluator although durable_rules
+    was asked for and is available, because it is over one of durable_rules' limits."""
+    if engine_to_use(engine) != "durable":
+        return []
+    # A warning, not an error: the reading is valid and the reference evaluator has the same
+    # semantics; each of its outcomes carries the same note.
+    notes = {r.id: reading_engine(readings, r.id, "durable")[1] for r in readings.select(only)}
+    return [f"reading '{rid}' ran on the reference evaluator: {note}"
+            for rid, note in notes.items() if note]
+
+
 def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName) -> list[str]:
     """The rules of ``reading`` that fire on ``facts``, in order, on the given engine (the
     reference evaluator for a reading over durable_rules' limits: see :func:`reading_engine`)."""

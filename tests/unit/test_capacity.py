@@ -170,8 +170,11 @@ _RAW = textwrap.dedent("""
     dre.delete_state(h, "w0")
     print("ok")
 """)
-_ERRORS = {"rules": 106, "matches": 303, "absence": 107, "shared": 108, "facts": 304,
-           "expressions": 113}
+# Past "shared" and "absence" (0-terminated lists with no room kept for the terminator),
+# durable_rules reads and writes past the list: refused (108, 107), a crash, or a silent write
+# into the next table, depending on the memory beside it (all three were seen), so only their
+# size itself is checked.
+_ERRORS = {"rules": 106, "matches": 303, "facts": 304, "expressions": 113}
 
 
 def _raw(shape: str, n: int) -> subprocess.CompletedProcess[str]:
@@ -187,10 +190,8 @@ def test_each_hard_limit_is_what_durable_rules_holds(limit: _capacity.Limit) -> 
         at.stdout + at.stderr[-1500:])
     assert limit.allowed < limit.hard
     if limit.key in _ERRORS:
-        # A full 0-terminated list (256 rules on one condition, 128 absence tests after one
-        # test) is read past its end: a crash or not, depending on the memory beside it; one
-        # more is refused. Expression entries come in pairs.
-        over = limit.hard + (2 if limit.key in {"shared", "absence", "expressions"} else 1)
+        # Expression entries come in pairs.
+        over = limit.hard + (2 if limit.key == "expressions" else 1)
         past = _raw(limit.key, over)
         assert f"error code: {_ERRORS[limit.key]}" in past.stderr, past.stdout + past.stderr
         assert f"counted {over}" in past.stdout
