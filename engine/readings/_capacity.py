@@ -122,8 +122,10 @@ class _Builder:
             node = parent.absent.setdefault(name, _Alpha(field_name=name, op=op))
             self.note("absence", len(parent.absent), f"rule '{rule}'")
             return node
-        if op in _ARRAY_OPS:
-            # findAlpha never shares "$iany"/"$iall" nodes: each is a new sibling.
+        if op in _ARRAY_OPS or op in {"$mt", "$imt"}:
+            # findAlpha never shares "$iany"/"$iall" nodes (it skips comparing them), nor
+            # "$mt"/"$imt" ones (compareValue meets a stored regex with a string, never equal):
+            # each is a new sibling.
             self._unique += 1
             key = (name, op, f"#{self._unique}")
         else:

@@ -201,3 +201,58 @@ def test_mini_fixture_is_far_from_every_limit() -> None:
     program = load_readings(FIXTURES / "rules").programs["mini"]
     assert program.over_limit is None
     assert program.usage["matches"] < 10
+
+
+@needs_durable
+def test_a_failing_assert_retires_the_ruleset_without_touching_the_session(
+        tmp_path: Path) -> None:
+    # Should the count ever miss a limit: durable_rules fails assert_fact (303) half-way through
+    # making the session; deleting that session would free uninitialised pointers (the crash of
+    # issue 9). The driver must report the error, retire the ruleset and never delete the session.
+    write_reading(tmp_path, "big", "instants", 64)
+    script = textwrap.dedent(f"""
+        import dataclasses
+        from engine.base.errors import BackendError
+        from engine.cases.facts import case_facts
+        from engine.readings.load import load_readings
+        from engine.run import _durable
+        from tests.conftest import make_case
+        rs = load_readings({str(tmp_path)!r})
+        forged = dataclasses.replace(rs.programs["big"], over_limit=None)
+        facts = case_facts(make_case(capture={{"time": "2019-06-01"}}), rs.common.default_offset)
+        for _ in range(3):
+            try:
+                _durable.fire_durable(forged, facts, rs)
+            except BackendError as exc:
+                print(str(exc))
+        rs.close()
+        print("alive")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert "error code: 303" in lines[0]
+    assert all("retired after an earlier failure" in line for line in lines[1:3]), lines
+    assert lines[3] == "alive"
+
+
+def test_the_model_shares_what_find_alpha_shares() -> None:
+    guard = {"$nex": {"$s": 1}}
+
+    def rule(*terms: dict[str, Any]) -> dict[str, Any]:
+        return {"all": [{"c": {"$and": [{"t": "case"}, *terms, guard]}}]}
+
+    same = {f"r{i}": rule({"$lte": {"x": 5}}) for i in range(3)}
+    assert _capacity.usage(same).used["branches"] == 1
+    assert _capacity.usage(same).used["shared"] == 3
+    # Regex and array tests are never shared by durable_rules: one node per rule.
+    regex = {f"r{i}": rule({"$mt": {"x": "a|b"}}) for i in range(3)}
+    assert _capacity.usage(regex).used["branches"] == 3
+    array = {f"r{i}": rule({"$iany": {"x": {"$neq": {"$i": "a"}}}}) for i in range(3)}
+    assert _capacity.usage(array).used["branches"] == 3
+    # Equality tests of one field with different values: at most one can match a fact.
+    eq = {f"r{i}": rule({"x": f"v{i}"}) for i in range(60)}
+    assert _capacity.usage(eq).used["matches"] == 1
+    lte = {f"r{i}": rule({"$lte": {"x": i}}) for i in range(60)}
+    assert _capacity.usage(lte).used["matches"] == 60
