@@ -33,6 +33,7 @@ from engine.run.evaluate import (
     durable_unavailable_reason,
     engine_to_use,
     evaluate_case,
+    fallback_warnings,
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
@@ -64,10 +65,13 @@ def _guard(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _engine_note(engine: EngineChoice) -> None:
+def _engine_note(engine: EngineChoice, rs: ReadingSet,
+                 reading_ids: Sequence[str] = ()) -> None:
     if engine == "durable" and engine_to_use(engine) == "reference":
         click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
                    " the reference evaluator ran instead.", err=True)
+    for line in fallback_warnings(rs, reading_ids, engine):
+        click.echo(f"warning: {line}", err=True)
 
 
 _rules_opt = click.option("--rules", "rules_dir", type=click.Path(file_okay=False),
@@ -155,7 +159,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
                  "markdown": render.markdown}
     click.echo(renderers[fmt](report), nl=False)
-    _engine_note(engine)
+    _engine_note(engine, rs, reading_ids)
     _account_note(batch, account)
     if problems:
         if fmt in {"json", "jsonl"}:
@@ -186,7 +190,7 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     else:
         render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
         click.echo(render_fn(report, summary_only=summary), nl=False)
-    _engine_note(engine)
+    _engine_note(engine, rs, reading_ids)
     if report.errors:
         if fmt == "json":
             click.echo(f"{len(report.errors)} input error(s); see 'errors' in the output.",
@@ -221,7 +225,7 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
                                source=loaded.source, account=account)
         click.echo(result.model_dump_json(indent=2) if fmt == "json"
                    else render.explain(result, rs.readings))
-    _engine_note(engine)
+    _engine_note(engine, rs, reading_ids)
     _account_note(CaseBatch(tuple(chosen)), account)
 
 
@@ -333,7 +337,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
             click.echo(f"    unknown or undecided: {', '.join(outcome.unknown)}")
     click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
                f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
-    _engine_note(engine)
+    _engine_note(engine, rs)
     _account_note(batch, account)
     if problems:
         sys.exit(2)

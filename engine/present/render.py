@@ -118,7 +118,8 @@ def explain(result: CaseResult, readings: Mapping[str, Reading]) -> str:
 
 def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
     lines = [f"== {reading.title}", f"   held by: {reading.held_by}",
-             f"   engine: {outcome.engine}"]
+             f"   engine: {outcome.engine}"
+             + (f" ({outcome.engine_note})" if outcome.engine_note else "")]
     account = "the uncontested account" if outcome.account == UNCONTESTED else (
         f"{outcome.account}'s account")
     claimed = {k: v for k, v in outcome.supplied_by.items() if v != CASE}

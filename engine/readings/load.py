@@ -16,14 +16,22 @@ from engine.base.frozen import frozen_dict
 from engine.base.yamlio import Document, load_documents
 from engine.readings._compiler import compile_common, compile_reading
 from engine.readings.model import Common, Reading
-from engine.readings.to_durable import DurableProgram, translate
+from engine.readings.to_durable import DurableProgram, release, translate
 
 COMMON = "common.yaml"
 
 
 @dataclass(frozen=True)
 class ReadingSet:
-    """Compiled readings, in a stable order, with what they share."""
+    """Compiled readings, in a stable order, with what they share.
+
+    Evaluating on durable_rules registers each reading's ruleset in the process-wide C engine,
+    once per distinct program (a reading loaded again unchanged shares it). The set holds those
+    rulesets until :meth:`close` (or ``with load_readings(...) as rs:``), or until it is
+    garbage-collected; then each ruleset no other set holds is deleted (durable_rules'
+    ``delete_ruleset``; its regex state machines are never freed by 2.0.28, which is why the
+    translation avoids regexes). A closed set can still be used: it registers again on demand.
+    """
 
     common: Common
     readings: Mapping[str, Reading]
@@ -34,6 +42,21 @@ class ReadingSet:
         # One set serves every caller of a host: its mappings must not change under them.
         object.__setattr__(self, "readings", frozen_dict(self.readings))
         object.__setattr__(self, "programs", frozen_dict(self.programs))
+
+    def close(self) -> None:
+        """Release the durable_rules rulesets this set holds (see the class docstring)."""
+        release(self)
+
+    def __enter__(self) -> ReadingSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def over_limit(self) -> dict[str, str]:
+        """Reading id -> which durable_rules limit it exceeds, for the readings that do (they
+        run on the reference evaluator)."""
+        return {rid: p.over_limit for rid, p in self.programs.items() if p.over_limit}
 
     def select(self, ids: Sequence[str] | None) -> list[Reading]:
         """The readings named in ``ids`` (all when None), or UsageError for an unknown id."""

@@ -1,9 +1,23 @@
 """The only module that imports durable_rules: a lean driver over its C API.
 
 No ``engine.Host`` (its timer threads race with callers and crash under concurrency). Each
-ruleset is created once per process under a unique name and used by one evaluation at a time
-(a lock per ruleset, one fixed session id), and every session is deleted in ``finally``, so no
-fact of one case can reach another and memory stays flat over long batches.
+program is registered once per process, keyed by its content (``DurableProgram.key``), so every
+load of an unchanged reading shares one ruleset; it is used by one evaluation at a time (a lock
+per ruleset, one fixed session id), and every session is deleted after its evaluation, so no fact
+of one case can reach another and memory stays flat over long batches.
+
+Releasing: a ruleset is held for the reading sets that used it and deleted
+(``delete_ruleset``, which the C API does offer) when the last of them is closed
+(``ReadingSet.close()``) or garbage-collected; a ruleset used without a reading set stays for the
+process. durable_rules 2.0.28 frees a deleted ruleset's tables but not its regex state machines,
+which is why the translation emits no regex for closed vocabularies.
+
+Never touching a broken session: durable_rules frees uninitialised pointers when it deletes a
+session in which no action started, so the session is deleted only once an action has started
+(the translation's catch-all rule makes that the normal case). Any other failure, or any
+non-zero return code from the C API before that point, retires the ruleset: it is never used or
+deleted again (its memory is leaked rather than risk a crash), and the error is reported.
+Programs over durable_rules' table limits (``over_limit``) are refused here before any C call.
 """
 
 from __future__ import annotations
@@ -11,11 +25,21 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.base.errors import BackendError, EvaluationError
 from engine.cases.facts import Facts
-from engine.readings.to_durable import START_RULE, DurableProgram, case_fact, derived_fact, fnv1_32
+from engine.readings.to_durable import (
+    START_RULE,
+    DurableProgram,
+    case_fact,
+    derived_fact,
+    fnv1_32,
+    on_release,
+)
 
 
 def _load() -> tuple[Any, str | None]:
@@ -31,9 +55,31 @@ def _load() -> tuple[Any, str | None]:
 #: Firings allowed in one evaluation before it is abandoned as a rule loop.
 MAX_FIRINGS = 10_000
 _SID = "w0"
+# durable_rules' RULES_OK, ERR_EVENT_NOT_HANDLED and ERR_EVENT_OBSERVED (rules.h).
+_OK, _UNHANDLED, _SEEN = 0, 1, 2
+
+
+@dataclass(eq=False)
+class _Entry:
+    """One registered ruleset and who holds it."""
+
+    key: str
+    name: str
+    program: DurableProgram
+    handle: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    owners: dict[int, weakref.finalize[Any, Any]] = field(default_factory=dict)
+    pinned: bool = False
+    deleted: bool = False
+    broken: str | None = None
+
+
 _registry_lock = threading.Lock()
-_rulesets: dict[str, tuple[int, threading.Lock]] = {}
+_rulesets: dict[str, _Entry] = {}
 _name_hashes: dict[int, str] = {}
+# (key, owner id) of reading sets garbage-collected: finalizers only append here (they may run
+# on any thread, inside any lock), and the registry drains it under its own lock.
+_gone: deque[tuple[str, int]] = deque()
 
 
 @functools.cache
@@ -51,74 +97,195 @@ def import_error() -> str | None:
     return _engine()[1]
 
 
-def _ruleset(program: DurableProgram) -> tuple[int, threading.Lock]:
+def registered() -> int:
+    """How many rulesets this process holds in durable_rules now (for leak checks)."""
     with _registry_lock:
-        if program.name in _rulesets:
-            return _rulesets[program.name]
-        h = fnv1_32(program.name)
-        if h in _name_hashes:
-            # durable_rules knows rulesets by a 32-bit hash of the name: never share one.
-            raise BackendError(f"ruleset names '{_name_hashes[h]}' and '{program.name}' collide")
+        _drain_locked()
+        return sum(1 for entry in _rulesets.values() if not entry.deleted)
+
+
+def registered_names() -> list[str]:
+    """The names under which this process's rulesets are registered in durable_rules."""
+    with _registry_lock:
+        return [entry.name for entry in _rulesets.values()]
+
+
+def _unique_name(program: DurableProgram) -> str:
+    # durable_rules hands ruleset names to its callbacks and the Host knows them by a 32-bit
+    # hash: never let two live rulesets share one; rename instead of failing a valid reading.
+    name, n = program.name, 1
+    while fnv1_32(name) in _name_hashes:
+        n += 1
+        name = f"{program.name}#{n}"
+    return name
+
+
+def _create_locked(program: DurableProgram, key: str) -> _Entry:
+    if program.over_limit:
+        raise BackendError(f"reading '{program.reading}' is not given to durable_rules: "
+                           f"{program.over_limit}")
+    name = _unique_name(program)
+    try:
+        handle = _engine()[0].create_ruleset(name, program.ruleset_json)
+    except Exception as exc:
+        raise BackendError(
+            f"durable_rules rejected reading '{program.reading}': {exc}") from exc
+    _name_hashes[fnv1_32(name)] = name
+    entry = _rulesets[key] = _Entry(key, name, program, handle)
+    return entry
+
+
+def _acquire(program: DurableProgram, owner: object | None) -> _Entry:
+    with _registry_lock:
+        _drain_locked()
+        key = program.key or program.name
+        entry = _rulesets.get(key)
+        # Equal keys with different content would be a SHA-256 collision: never share a ruleset
+        # between different programs; register this one under a key of its own.
+        while entry is not None and (entry.program.ruleset_json != program.ruleset_json
+                                     or entry.program.derives != program.derives):
+            key += "'"
+            entry = _rulesets.get(key)
+        if entry is None:
+            entry = _create_locked(program, key)
+        if owner is None:
+            entry.pinned = True
+        elif id(owner) not in entry.owners:
+            entry.owners[id(owner)] = weakref.finalize(owner, _gone.append, (key, id(owner)))
+        return entry
+
+
+def _drain_locked() -> None:
+    while _gone:
+        key, owner = _gone.popleft()
+        entry = _rulesets.get(key)
+        if entry is not None:
+            entry.owners.pop(owner, None)
+            _delete_if_unused_locked(entry)
+
+
+def _delete_if_unused_locked(entry: _Entry) -> None:
+    if entry.owners or entry.pinned or entry.broken:
+        return  # a retired (broken) ruleset is never touched again, not even to delete it
+    with entry.lock:  # waits for an evaluation in progress on it
+        entry.deleted = True
+        del _rulesets[entry.key]
+        _name_hashes.pop(fnv1_32(entry.name), None)
         try:
-            handle = _engine()[0].create_ruleset(program.name, program.ruleset_json)
+            _engine()[0].delete_ruleset(entry.handle)
         except Exception as exc:
-            raise BackendError(
-                f"durable_rules rejected reading '{program.reading}': {exc}") from exc
-        _name_hashes[h] = program.name
-        _rulesets[program.name] = (handle, threading.Lock())
-        return _rulesets[program.name]
+            raise BackendError(f"durable_rules could not delete ruleset '{entry.name}': "
+                               f"{exc}") from exc
 
 
-def fire_durable(program: DurableProgram, facts: Facts) -> list[str]:
+def release_owner(owner: object) -> None:
+    """Release the rulesets ``owner`` holds; delete each one no one else holds."""
+    with _registry_lock:
+        for entry in list(_rulesets.values()):
+            finalizer = entry.owners.pop(id(owner), None)
+            if finalizer is not None:
+                finalizer.detach()
+                _delete_if_unused_locked(entry)
+        _drain_locked()
+
+
+on_release(release_owner)
+
+
+def fire_durable(program: DurableProgram, facts: Facts, owner: object | None = None) -> list[str]:
     """Run one case through durable_rules; return the ids of the fired rules in firing order.
 
+    ``owner`` (a reading set) holds the ruleset until it is released; without one the ruleset
+    stays registered for the life of the process.
+
     Raises:
-        BackendError: durable_rules is unavailable or failed.
+        BackendError: durable_rules is unavailable or failed, or the program is over its limits.
         EvaluationError: the firing cap was exceeded.
     """
     dre, error = _engine()
     if dre is None:
         raise BackendError(f"durable_rules is not available: {error}")
-    handle, lock = _ruleset(program)
+    while True:
+        entry = _acquire(program, owner)
+        with entry.lock:
+            if entry.deleted:
+                continue  # released by another thread in between: register it again
+            if entry.broken:
+                raise BackendError(f"durable_rules ruleset of reading '{program.reading}' was "
+                                   f"retired after an earlier failure: {entry.broken}")
+            return _run(dre, entry, facts)
+
+
+def _retire(entry: _Entry, what: str) -> BackendError:
+    entry.broken = what
+    return BackendError(f"durable_rules failed on reading '{entry.program.reading}': {what}")
+
+
+def _run(dre: Any, entry: _Entry, facts: Facts) -> list[str]:
+    handle, program = entry.handle, entry.program
+    try:
+        code, state = dre.assert_fact(handle, case_fact(facts, _SID))
+    except Exception as exc:
+        raise _retire(entry, f"asserting the case: {exc}") from exc
+    if code != _OK:
+        # The catch-all rule handles every case, so this is unexpected; the session may not have
+        # started an action, and deleting it could then free uninitialised memory.
+        raise _retire(entry, f"asserting the case returned code {code}")
+    try:
+        started: Any = dre.start_action_for_state(handle, state)
+    except Exception as exc:
+        raise _retire(entry, f"starting the first action: {exc}") from exc
+    if not started:
+        raise _retire(entry, "no action started for the case")
+    # An action has started: from here the session can be deleted safely, and always is.
     fired: list[str] = []
-    derived: set[str] = set()
-    with lock:
+    try:
+        _fire_actions(dre, handle, program, state, started[1], fired)
+    except (BackendError, EvaluationError):
+        raise
+    except Exception as exc:
+        raise BackendError(f"durable_rules failed on reading '{program.reading}': "
+                           f"{exc}") from exc
+    finally:
         try:
-            _, state = dre.assert_fact(handle, case_fact(facts, _SID))
-            started: Any = dre.start_action_for_state(handle, state)
-            frames = started[1] if started else None
-            while frames:
-                ((rule_id, _frame),) = json.loads(frames).items()
-                if rule_id != START_RULE:
-                    fired.append(rule_id)
-                    if len(fired) > MAX_FIRINGS:
-                        raise EvaluationError(
-                            f"reading '{program.reading}': more than {MAX_FIRINGS} firings")
-                    for name in program.derives[rule_id]:
-                        code, _ = dre.assert_fact(handle, derived_fact(name, _SID))
-                        # 2 means "already seen": fine for a name derived before, but a new name
-                        # reported as seen is a 32-bit id collision inside durable_rules.
-                        if code == 2 and name not in derived:
-                            raise BackendError(f"durable_rules dropped derived fact '{name}'")
-                        derived.add(name)
-                frames = dre.complete_and_start_action(handle, state)
-        except (BackendError, EvaluationError):
-            raise
-        except Exception as exc:
-            raise BackendError(f"durable_rules failed on reading '{program.reading}': "
-                               f"{exc}") from exc
-        finally:
             dre.delete_state(handle, _SID)
+        except Exception as exc:
+            raise _retire(entry, f"deleting the session: {exc}") from exc
     return fired
+
+
+def _fire_actions(dre: Any, handle: int, program: DurableProgram, state: Any, frames: Any,
+                  fired: list[str]) -> None:
+    derived: set[str] = set()
+    while frames:
+        ((rule_id, _frame),) = json.loads(frames).items()
+        if rule_id != START_RULE:
+            fired.append(rule_id)
+            if len(fired) > MAX_FIRINGS:
+                raise EvaluationError(
+                    f"reading '{program.reading}': more than {MAX_FIRINGS} firings")
+            for name in program.derives[rule_id]:
+                code, _ = dre.assert_fact(handle, derived_fact(name, _SID))
+                # 2 means "already seen": fine for a name derived before, but a new name
+                # reported as seen is a 32-bit id collision inside durable_rules.
+                if (code == _SEEN and name not in derived) or code not in (_OK, _UNHANDLED,
+                                                                           _SEEN):
+                    raise BackendError(f"durable_rules dropped derived fact '{name}' "
+                                       f"(code {code})")
+                derived.add(name)
+        frames = dre.complete_and_start_action(handle, state)
 
 
 def live_session(program: DurableProgram) -> bool:
     """Whether the reading's session still exists (it must not, between evaluations)."""
     dre = _engine()[0]
-    if dre is None or program.name not in _rulesets:
+    with _registry_lock:
+        entries = [e for e in _rulesets.values() if e.program.key == program.key
+                   and e.program.name == program.name]
+    if dre is None or not entries:
         return False
     try:
-        dre.get_state(_rulesets[program.name][0], _SID)
+        dre.get_state(entries[0].handle, _SID)
     except Exception:
         return False
     return True

@@ -36,10 +36,39 @@ def durable_unavailable_reason() -> str | None:
     return _durable.import_error()
 
 
-def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName) -> list[str]:
-    """The rules of ``reading`` that fire on ``facts``, in order, on the given engine."""
+def reading_engine(readings: ReadingSet, reading_id: str,
+                   engine: EngineName) -> tuple[EngineName, str | None]:
+    """The engine that runs ``reading_id`` when ``engine`` is asked for, and why it differs.
+
+    A reading over one of durable_rules' fixed table limits (counted at load, see
+    ``DurableProgram.over_limit``) runs on the reference evaluator, which has the same
+    semantics; the second value is then the note naming the limit, else None.
+    """
     if engine == "durable":
-        return _durable.fire_durable(readings.programs[reading.id], facts)
+        note = readings.programs[reading_id].over_limit
+        if note is not None:
+            return "reference", note
+    return engine, None
+
+
+def fallback_warnings(readings: ReadingSet, only: Sequence[str] | None,
+                      engine: EngineChoice) -> list[str]:
+    """One line per selected reading that runs on the reference evaluator although durable_rules
+    was asked for and is available, because it is over one of durable_rules' limits."""
+    if engine_to_use(engine) != "durable":
+        return []
+    # A warning, not an error: the reading is valid and the reference evaluator has the same
+    # semantics; each of its outcomes carries the same note.
+    notes = {r.id: reading_engine(readings, r.id, "durable")[1] for r in readings.select(only)}
+    return [f"reading '{rid}' ran on the reference evaluator: {note}"
+            for rid, note in notes.items() if note]
+
+
+def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName) -> list[str]:
+    """The rules of ``reading`` that fire on ``facts``, in order, on the given engine (the
+    reference evaluator for a reading over durable_rules' limits: see :func:`reading_engine`)."""
+    if reading_engine(readings, reading.id, engine)[0] == "durable":
+        return _durable.fire_durable(readings.programs[reading.id], facts, readings)
     return fire_reference(reading, facts)
 
 
@@ -92,7 +121,8 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
         readings: the compiled readings (see :func:`engine.load_readings`).
         only: reading ids to restrict to.
         engine: ``durable`` (default; falls back to ``reference`` where durable_rules cannot be
-            imported, and every outcome records which engine ran) or ``reference``.
+            imported, and for a reading over one of its table limits, with ``engine_note``
+            saying which; every outcome records which engine ran) or ``reference``.
         source: where the case came from, for the result.
         account: whose account of disputed facts each reading is evaluated on: ``own`` (its
             declared default), ``uncontested``, or a party's or body's id (see
@@ -122,8 +152,10 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
         if label not in by_account:
             by_account[label] = case_facts(record, readings.common.default_offset)
         facts = by_account[label]
-        fired = fire(readings, reading, facts, used)
-        outcomes[reading.id] = resolve(reading, facts, fired, used).model_copy(update={
+        ran, note = reading_engine(readings, rid, used)
+        fired = fire(readings, reading, facts, ran)
+        outcomes[reading.id] = resolve(reading, facts, fired, ran).model_copy(update={
             # model_copy does not validate: the mapping is frozen here, as validation would.
-            "account": label, "supplied_by": FrozenDict(supplied_facts(reading, supplied))})
+            "account": label, "supplied_by": FrozenDict(supplied_facts(reading, supplied)),
+            "engine_note": note})
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

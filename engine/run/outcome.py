@@ -72,6 +72,9 @@ class Outcome(_Model):
     #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id, or
     #: ``disputed`` (unknown because the claims differ and the account's party made none).
     supplied_by: FrozenMap[str, str] = Field(default_factory=FrozenDict)
+    #: Why ``engine`` is not the one asked for, when a reading is over one of durable_rules'
+    #: limits (which limit, by how much); None otherwise.
+    engine_note: str | None = None
 
 
 class CaseResult(_Model):
