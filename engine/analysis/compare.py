@@ -2,8 +2,10 @@
 
 For each question the readings are grouped by answer. Where they split, the crux names each group's
 deciding rules (statement and citations) and the facts those rules read, and the facts read on one
-side and not the other. The split is *factual* when the readings would agree if they all took one
-common account of the facts, *legal* when they split on every common account. Counterfactuals and
+side and not the other. The split is *factual* when the readings would give one answer (not
+``indeterminate``) if they all took one common account of the facts (the uncontested one, on which
+each disputed fact is the set of its claimed values, or one claimant's), *legal* when no common
+account does. Counterfactuals and
 agreement changes come from the exact search of :mod:`engine.analysis.counterfactual`; every
 ``indeterminate`` answer gets its table of what each resolution of its open facts yields.
 """
@@ -53,6 +55,7 @@ from engine.run.evaluate import (
     evaluate_case,
     evaluate_records,
     reading_records,
+    supplier,
 )
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
@@ -130,7 +133,7 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
                 kind="factual" if any(common.values()) else "legal", common_accounts=common)
 
 
-def _claimed(case: CaseRecord, readings: ReadingSet,
+def _claimed(case: CaseRecord, readings: ReadingSet, result: CaseResult,
              records: dict[str, tuple[CaseRecord, dict[str, str], str]]) -> list[ClaimedFact]:
     """Each claimed fact: what each claimant says of it, and who supplied it to each reading."""
     used = [readings.readings[rid] for rid in records]
@@ -143,13 +146,19 @@ def _claimed(case: CaseRecord, readings: ReadingSet,
                                                 offset),
                            source=c.source, date=c.date) for c in claims]
         out.append(ClaimedFact(fact=fact, claims=views,
-                               supplied={rid: sup.get(fact, "case")
+                               supplied={rid: supplier(result.readings[rid], fact, sup)
                                          for rid, (_, sup, _) in records.items()}))
     return out
 
 
 def _agrees(result: CaseResult, question: Question) -> bool:
     return len({getattr(o, question) for o in result.readings.values()}) == 1
+
+
+def _settles(result: CaseResult, question: Question) -> bool:
+    """Whether the readings give one answer, and not one the facts leave open."""
+    return _agrees(result, question) and next(
+        getattr(o, question) for o in result.readings.values()) != "indeterminate"
 
 
 def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -182,7 +191,7 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
         for name in ("uncontested", *case.claimants()):
             shared = evaluate_case(case, readings, only=only, engine=engine, account=name)
             for q in split:
-                common[q][name] = _agrees(shared, q)
+                common[q][name] = _settles(shared, q)
     probe = Probe(readings, engine_to_use(engine), budget=budget)
     counterfactuals = [cf for rid, record in cases.items()
                        for cf in reading_counterfactuals(probe, readings.readings[rid], record)]
@@ -201,7 +210,7 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
                 "counterfactuals may be missing")
     return Comparison(
         case_id=case.id, title=case.title, source=source, accounts=accounts,
-        claimed=_claimed(case, readings, records),
+        claimed=_claimed(case, readings, result, records),
         answers={rid: Answers(status=o.status, point8=o.point8, release=o.release)
                  for rid, o in result.readings.items()},
         agreement={q: q not in split for q in QUESTIONS},

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from engine.cases.catalogue import FACTS
-from engine.cases.claims import CASE, UNCONTESTED
+from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
-from engine.run import _durable
+from engine.run import _durable, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
 from engine.run.resolve import resolve
@@ -55,8 +56,9 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
         only: reading ids to restrict to.
 
     Returns:
-        Reading id -> (the record on that account, who supplied each claimable fact as
-        :meth:`~engine.cases.record.CaseRecord.on_account` says, the account's label: the
+        Reading id -> (the record on that account, keeping the claims the account leaves
+        disputed; who supplied each claimable fact as
+        :meth:`~engine.cases.record.CaseRecord.on_account` says; the account's label: the
         party's id or ``uncontested``).
 
     Raises:
@@ -67,17 +69,49 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
     for reading in readings.select(only):
         party = reading.account if account == OWN else None if account == UNCONTESTED else account
         if party not in resolved:
-            resolved[party] = case.on_account(party)
+            resolved[party] = case.on_account(party, keep_disputed=True)
         record, supplied = resolved[party]
         out[reading.id] = (record, supplied, party or UNCONTESTED)
     return out
 
 
-def supplied_facts(reading: Reading, supplied: dict[str, str]) -> dict[str, str]:
-    """Who supplied each fact that ``reading``'s rules test, from an account's suppliers."""
-    tested = {t.path for rule in reading.rules for t in rule.tests}
-    return {path: supplied.get(_DERIVED_FROM.get(path, path), CASE)
-            for path in FACTS if path in tested}
+def supplier(outcome: Outcome, field: str, supplied: Mapping[str, str]) -> str:
+    """Who supplied the case ``field`` to ``outcome``, from its account's suppliers: a disputed
+    field on whose claims no answer depended is ``disputed_immaterial``."""
+    who = supplied.get(field, CASE)
+    if who == DISPUTED and field not in disputes.material(outcome):
+        return DISPUTED_IMMATERIAL
+    return who
+
+
+def supplied_facts(reading: Reading, supplied: Mapping[str, str],
+                   outcome: Outcome | None = None) -> dict[str, str]:
+    """Who supplied each fact that ``reading``'s rules test, from an account's suppliers (and,
+    given the outcome, whether a disputed fact decided an answer)."""
+    tested = disputes.read_paths(reading)
+    out = {}
+    for path in FACTS:
+        if path in tested:
+            field = _DERIVED_FROM.get(path, path)
+            out[path] = (supplied.get(field, CASE) if outcome is None
+                         else supplier(outcome, field, supplied))
+    return out
+
+
+def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord, facts: Facts,
+                     engine: EngineName) -> Outcome:
+    """The outcome of ``reading`` on ``record`` (whose ``facts`` are given), each disputed
+    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`)."""
+    disputed = disputes.disputed(reading, record, readings.common.default_offset)
+    if not disputed:
+        return resolve(reading, facts, fire(readings, reading, facts, engine), engine)
+    results: dict[tuple[int, ...], Outcome] = {}
+    for kinds in itertools.islice(disputes.class_combinations(disputed),
+                                  disputes.MAX_EVALUATED):
+        combined = disputes.combination_facts(facts, disputed, kinds)
+        results[kinds] = resolve(reading, combined, fire(readings, reading, combined, engine),
+                                 engine)
+    return disputes.combine(disputed, results)
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -120,7 +154,7 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, d
         if label not in by_account:
             by_account[label] = case_facts(record, readings.common.default_offset)
         facts = by_account[label]
-        fired = fire(readings, reading, facts, used)
-        outcomes[reading.id] = resolve(reading, facts, fired, used).model_copy(update={
-            "account": label, "supplied_by": supplied_facts(reading, supplied)})
+        outcome = evaluate_reading(readings, reading, record, facts, used)
+        outcomes[reading.id] = outcome.model_copy(update={
+            "account": label, "supplied_by": supplied_facts(reading, supplied, outcome)})
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

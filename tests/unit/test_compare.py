@@ -155,8 +155,13 @@ def test_a_disputed_capture_time_is_a_factual_split(bundled: ReadingSet) -> None
     time = next(f for f in c.claimed if f.fact == "capture.time")
     assert [(v.asserted_by, v.says.split(" (")[0]) for v in time.claims] == [
         ("AZ", "after ceasefire"), ("AM", "before ceasefire")]
-    assert time.supplied == {"armenia": "AM", "azerbaijan": "AZ", "ihl": "disputed",
+    # Russia's answers turn on which claim is taken; the IHL reading's do not.
+    assert time.supplied == {"armenia": "AM", "azerbaijan": "AZ", "ihl": "disputed_immaterial",
                              "russia": "disputed"}
+    table = next(t for t in c.depends if t.reading == "russia" and t.question == "status")
+    assert [(r.claimed_by, r.answer) for r in table.rows] == [
+        ({"capture.time": ["AZ"]}, "not_prisoner_of_war"),
+        ({"capture.time": ["AM"]}, "prisoner_of_war")]
 
 
 def test_every_reading_on_one_account(bundled: ReadingSet) -> None:
