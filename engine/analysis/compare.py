@@ -204,10 +204,13 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
                       outcome.decisions[q].unknown)
         for rid, outcome in result.readings.items() for q in QUESTIONS
         if outcome.decisions[q].answer == "indeterminate"]
-    note = None
+    notes = []
     if probe.cut:
-        note = (f"the search stopped after {probe.evaluations} evaluations (its bound): some "
-                "counterfactuals may be missing")
+        notes.append(f"the search stopped after {probe.evaluations} evaluations (its bound): "
+                     "some counterfactuals may be missing")
+    notes += [f"{rid}: {o.dispute.note}" for rid, o in result.readings.items()
+              if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+    note = "; ".join(notes) or None
     return Comparison(
         case_id=case.id, title=case.title, source=source, accounts=accounts,
         claimed=_claimed(case, readings, result, records),

@@ -57,6 +57,10 @@ def table(report: Report) -> str:
             lines.append("  flags    " + "; ".join(flags))
         if unknown:
             lines.append("  unknown  " + "; ".join(unknown))
+        notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
+                 if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+        if notes:
+            lines.append("  note     " + "; ".join(notes))
         if _claimed(result):
             lines.append("  account  " + "; ".join(
                 f"{r}: {o.account}" for r, o in result.readings.items()))
@@ -192,7 +196,7 @@ def _combination_text(c: Combination) -> str:
 def _dispute_lines(dispute: Dispute) -> list[str]:
     """The combinations of the claimed values of the disputed facts, and what each gives."""
     lines = [f"   evaluated on every combination of the claimed values of "
-             f"{', '.join(dispute.facts)} ({dispute.evaluated} the rules tell apart):"]
+             f"{', '.join(dispute.facts)} ({dispute.distinct} the rules tell apart):"]
     lines += [f"     {n}. {_combination_text(c)}"
               for n, c in enumerate(dispute.combinations, 1)]
     if dispute.note:

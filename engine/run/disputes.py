@@ -202,7 +202,8 @@ def combine(disputes: Sequence[Disputed], results: Mapping[tuple[int, ...], Outc
         "flags": [f for f in first.flags if all(f in r.flags for r in results.values())],
         "unknown": sorted({f for d in decisions.values() for f in d.unknown}),
         "decisions": decisions,
-        "dispute": Dispute(facts=fields, combinations=listed, evaluated=len(results),
+        "dispute": Dispute(facts=fields, combinations=listed, distinct=total,
+                           evaluated=len(results),
                            complete=complete and all_listed, note=note)})
 
 
@@ -211,8 +212,6 @@ def material(outcome: Outcome) -> set[str]:
     field it reads, when a bound left that undecided)."""
     if outcome.dispute is None:
         return set()
-    if any(
-            d.answer == "indeterminate" and not d.depends_on and not d.holds_over
-            for d in outcome.decisions.values()):
+    if outcome.dispute.evaluated < outcome.dispute.distinct:
         return set(outcome.dispute.facts)
     return {f for d in outcome.decisions.values() for f in d.depends_on}

@@ -77,13 +77,16 @@ class Combination(_Model):
 class Dispute(_Model):
     """The disputed facts a reading reads, and every combination of their claimed values.
 
-    ``combinations`` lists each combination (the first is the one ``trace`` shows); ``evaluated``
-    counts the distinct combinations the rules tell apart, each evaluated once. ``complete`` is
-    false when a bound cut the list or the evaluation, and ``note`` says which.
+    ``combinations`` lists each combination (the first is the one ``trace`` shows); ``distinct``
+    counts the combinations the rules tell apart (claimed values on the same side of every
+    instant a time is compared with are one), ``evaluated`` how many of them were evaluated, each
+    once. ``complete`` is false when a bound cut the list or the evaluation, and ``note`` says
+    which.
     """
 
     facts: list[str]
     combinations: list[Combination]
+    distinct: int
     evaluated: int
     complete: bool = True
     note: str | None = None
