@@ -188,6 +188,10 @@ def test_bundled_disputes_change_grounds_not_answers(bundled: ReadingSet, name: 
     answers = {account: compare_case(loaded.record, bundled, account=account).answers
                for account in ("own", "uncontested", "AM", "AZ")}
     assert len({repr(a) for a in answers.values()}) == 1
+    # On the uncontested account the facts stay disputed, and no answer depends on them.
+    used = {s for f in compare_case(loaded.record, bundled, account="uncontested").claimed
+            for s in f.supplied.values()}
+    assert "disputed_immaterial" in used and "disputed" not in used
 
 
 def test_answers_no_small_change_moves_are_listed() -> None:
