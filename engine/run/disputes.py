@@ -50,6 +50,19 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Result:
+    """What a reading gives on one combination: decisions, flags, and the rules fired in order."""
+
+    decisions: Mapping[str, Decision]
+    flags: Sequence[str]
+    fired: Sequence[str]
+
+    def answer(self, question: str) -> str:
+        """The answer to ``question``."""
+        return self.decisions[question].answer
+
+
+@dataclass(frozen=True)
 class Disputed:
     """A disputed case field that a reading reads: its claimed values, and how many classes."""
 
@@ -127,12 +140,12 @@ def fold(answers: Iterable[str]) -> str:
     return distinct.pop() if len(distinct) == 1 else "indeterminate"
 
 
-def _material(disputes: Sequence[Disputed], results: Mapping[tuple[int, ...], Outcome],
+def _material(disputes: Sequence[Disputed], results: Mapping[tuple[int, ...], Result],
               question: Question) -> list[str]:
     """The disputed fields whose claimed values, the others held, give different answers."""
     out = []
     for i, d in enumerate(disputes):
-        if any(getattr(results[k], question) != getattr(results[o], question)
+        if any(results[k].answer(question) != results[o].answer(question)
                for k in results for c in range(d.classes)
                for o in [(*k[:i], c, *k[i + 1:])] if o in results):
             out.append(d.field)
@@ -151,7 +164,7 @@ def _bound_note(total: int, listed: int, evaluated: int) -> str | None:
 
 
 def _combinations(disputes: Sequence[Disputed],
-                  results: Mapping[tuple[int, ...], Outcome]) -> tuple[list[Combination], bool]:
+                  results: Mapping[tuple[int, ...], Result]) -> tuple[list[Combination], bool]:
     listed: list[Combination] = []
     for combo in itertools.product(*(d.choices for d in disputes)):
         kinds = tuple(c.kind for c in combo)
@@ -164,20 +177,19 @@ def _combinations(disputes: Sequence[Disputed],
             values={d.field: as_written(c.value) for d, c in zip(disputes, combo, strict=True)},
             claimed_by={d.field: list(c.claimed_by)
                         for d, c in zip(disputes, combo, strict=True)},
-            status=r.status, point8=r.point8, release=r.release,
+            status=r.answer("status"), point8=r.answer("point8"), release=r.answer("release"),
             by={q: list(r.decisions[q].by) for q in QUESTIONS if r.decisions[q].by},
-            fired=[s.rule for s in r.trace], flags=list(r.flags)))
+            fired=list(r.fired), flags=list(r.flags)))
     return listed, True
 
 
-def combine(disputes: Sequence[Disputed], results: Mapping[tuple[int, ...], Outcome],
-            ) -> Outcome:
-    """One outcome from the outcomes of the combinations of classes (``results``, the first
-    combination among them): per question the answer every combination gives, else
-    ``indeterminate``; the trace of the first combination; the combinations listed."""
+def combine(disputes: Sequence[Disputed], first: Outcome,
+            results: Mapping[tuple[int, ...], Result]) -> Outcome:
+    """One outcome from the results of the combinations of classes (the first combination,
+    whose full outcome is ``first``, among them): per question the answer every combination
+    gives, else ``indeterminate``; the trace of the first combination; the combinations."""
     total = class_count(disputes)
     complete = len(results) == total
-    first = results[tuple(0 for _ in disputes)]
     fields = [d.field for d in disputes]
     paths = {d.field: d.paths for d in disputes}
     decisions: dict[str, Decision] = {}

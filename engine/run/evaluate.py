@@ -15,7 +15,7 @@ from engine.readings.model import Reading
 from engine.run import _durable, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
-from engine.run.resolve import resolve
+from engine.run.resolve import decide_and_flag, resolve
 
 EngineChoice = Literal["durable", "reference"]
 #: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.
@@ -105,13 +105,22 @@ def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord,
     disputed = disputes.disputed(reading, record, readings.common.default_offset)
     if not disputed:
         return resolve(reading, facts, fire(readings, reading, facts, engine), engine)
-    results: dict[tuple[int, ...], Outcome] = {}
+    results: dict[tuple[int, ...], disputes.Result] = {}
+    first: Outcome | None = None
     for kinds in itertools.islice(disputes.class_combinations(disputed),
                                   disputes.MAX_EVALUATED):
         combined = disputes.combination_facts(facts, disputed, kinds)
-        results[kinds] = resolve(reading, combined, fire(readings, reading, combined, engine),
-                                 engine)
-    return disputes.combine(disputed, results)
+        fired = fire(readings, reading, combined, engine)
+        if first is None:  # the first combination's trace is the outcome's
+            first = resolve(reading, combined, fired, engine)
+            results[kinds] = disputes.Result(first.decisions, first.flags,
+                                             [s.rule for s in first.trace])
+        else:
+            decisions, flags = decide_and_flag(reading, combined, fired)
+            results[kinds] = disputes.Result({str(q): d for q, d in decisions.items()}, flags,
+                                             [reading.rule(r).qid for r in fired])
+    assert first is not None  # the product of non-empty ranges has a first element
+    return disputes.combine(disputed, first, results)
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,

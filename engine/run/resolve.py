@@ -130,13 +130,9 @@ def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
     return analysis, decisions, defeated
 
 
-def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
-    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
-
-    Raises:
-        EvaluationError: two undefeated rules fired with different answers to one question.
-    """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+def _flags(reading: Reading, analysis: _Analysis, fired: Sequence[str],
+           defeated: dict[str, list[str]]) -> list[str]:
+    """The flags of the fired rules that are neither defeated nor pending an override."""
     flags: list[str] = []
     for rid in fired:
         rule = reading.rule(rid)
@@ -144,6 +140,29 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
                       for o in reading.overridden_by.get(rid, ()))
         if rid not in defeated and not pending:
             flags.extend(f for f in rule.flags if f not in flags)
+    return flags
+
+
+def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
+                    ) -> tuple[dict[Question, Decision], list[str]]:
+    """The decision on each question and the flags raised, as :func:`resolve` makes them,
+    without building a trace (for evaluations of many combinations of facts).
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    return decisions, _flags(reading, analysis, fired, defeated)
+
+
+def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
+    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    flags = _flags(reading, analysis, fired, defeated)
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
     return Outcome(
         reading=reading.id, engine=engine,
