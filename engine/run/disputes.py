@@ -87,6 +87,31 @@ def abstract(reading: Reading, path: str, value: FactValue | None) -> object:
     return tuple(value.compare(i) for i in instants)
 
 
+# The facts a claimed value gives depend on the field, the value, the holder (whether the side
+# is adverse) and the zone of local times: cached on those, as counterfactual searches ask for the
+# same claimed values over and over on changed cases.
+_VALUE_FACTS: dict[tuple[object, ...], dict[str, FactValue]] = {}
+_VALUE_FACTS_MAX = 4096
+
+
+def _value_facts(record: CaseRecord, field: str, value: Any,
+                 offset: tzinfo) -> dict[str, FactValue]:
+    def compute() -> dict[str, FactValue]:
+        facts = case_facts(with_fact(record, field, value), offset)
+        return {p: facts[p] for p in FIELD_FACTS.get(field, (field,)) if p in facts}
+
+    key = (field, value, record.detaining_party, record.capture.timezone, offset)
+    try:
+        cached = _VALUE_FACTS.get(key)
+    except TypeError:  # a value that cannot be a key: computed every time
+        return compute()
+    if cached is None:
+        if len(_VALUE_FACTS) >= _VALUE_FACTS_MAX:
+            _VALUE_FACTS.clear()
+        cached = _VALUE_FACTS[key] = compute()
+    return cached
+
+
 def disputed(reading: Reading, record: CaseRecord, offset: tzinfo) -> list[Disputed]:
     """The facts of ``record`` whose claims differ and that ``reading``'s rules read, in the
     order of the claims, each with its distinct claimed values in file order."""
@@ -100,8 +125,7 @@ def disputed(reading: Reading, record: CaseRecord, offset: tzinfo) -> list[Dispu
         keys: dict[tuple[object, ...], int] = {}
         choices = []
         for value, who in values:
-            facts = case_facts(with_fact(record, field, value), offset)
-            mine = {p: facts[p] for p in FIELD_FACTS.get(field, (field,)) if p in facts}
+            mine = _value_facts(record, field, value, offset)
             kind = keys.setdefault(tuple(abstract(reading, p, mine.get(p)) for p in paths),
                                    len(keys))
             choices.append(Choice(value, who, mine, kind))
