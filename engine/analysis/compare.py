@@ -49,6 +49,7 @@ from engine.cases.catalogue import FACTS
 from engine.cases.load import CaseBatch
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
+from engine.readings.model import Reading, Rule
 from engine.run.evaluate import (
     EngineChoice,
     engine_to_use,
@@ -59,6 +60,7 @@ from engine.run.evaluate import (
 )
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
+from engine.run.resolve import cites
 
 
 def _base_facts(outcome: Outcome, rules: Sequence[str]) -> set[str]:
@@ -83,13 +85,32 @@ def _ordered(facts: set[str]) -> list[str]:
     return [f for f in FACTS if f in facts] + sorted(facts - set(FACTS))
 
 
-def _deciding(outcome: Outcome, question: Question) -> tuple[list[DecidingRule], set[str],
-                                                              list[str]]:
+def _read_by(reading: Reading, rule: Rule) -> set[str]:
+    """The case facts ``rule`` tests and, through the facts it needs, its possible derivers."""
+    out = {t.path for t in rule.tests}
+    for name in rule.needs:
+        for rid in reading.derived_by.get(name, ()):
+            out |= _read_by(reading, reading.rule(rid))
+    return out
+
+
+def _deciding(outcome: Outcome, question: Question, reading: Reading,
+              ) -> tuple[list[DecidingRule], set[str], list[str]]:
     decision = outcome.decisions[question]
     steps: dict[str, TraceStep] = {s.rule: s for s in outcome.trace}
     rules = [DecidingRule(reading=outcome.reading, rule=q, says=steps[q].says,
                           cites=steps[q].cites) for q in decision.by if q in steps]
     facts = _base_facts(outcome, decision.by) | set(decision.unknown)
+    # Over a dispute the trace is the first combination's: the rules that give the same answer
+    # in the other combinations decide it too.
+    others = [] if outcome.dispute is None or not decision.holds_over else list(dict.fromkeys(
+        q for c in outcome.dispute.combinations for q in c.by.get(question, ())
+        if q not in decision.by))
+    for qid in others:
+        rule = reading.rule(qid.removeprefix(f"{reading.id}."))
+        rules.append(DecidingRule(reading=outcome.reading, rule=qid, says=rule.says,
+                                  cites=cites(rule)))
+        facts |= _read_by(reading, rule)
     return rules, facts, list(decision.unknown)
 
 
@@ -108,8 +129,8 @@ def _decisive(result: CaseResult, question: Question,
             if cf.question == question and len(cf.changes) == 1 and joins(cf, answers)}
 
 
-def _crux(result: CaseResult, question: Question, common: dict[str, bool],
-          decisive: set[str]) -> Crux:
+def _crux(result: CaseResult, readings: ReadingSet, question: Question,
+          common: dict[str, bool], decisive: set[str]) -> Crux:
     sides: list[CruxSide] = []
     read: dict[str, set[str]] = {}
     for group in _groups(result, question):
@@ -117,7 +138,8 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
         facts: set[str] = set()
         open_facts: list[str] = []
         for rid in group.readings:
-            r_rules, r_facts, r_open = _deciding(result.readings[rid], question)
+            r_rules, r_facts, r_open = _deciding(result.readings[rid], question,
+                                                 readings.readings[rid])
             rules += r_rules
             facts |= r_facts
             open_facts += [f for f in r_open if f not in open_facts]
@@ -196,7 +218,8 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
     counterfactuals = [cf for rid, record in cases.items()
                        for cf in reading_counterfactuals(probe, readings.readings[rid], record)]
     if split:
-        crux = {q: _crux(result, q, common[q], _decisive(result, q, counterfactuals))
+        crux = {q: _crux(result, readings, q, common[q],
+                         _decisive(result, q, counterfactuals))
                 for q in split}
     agree_if = [c for q in split for c in agreement_changes(probe, cases, q)]
     depends: list[DependsTable] = [

@@ -97,14 +97,18 @@ def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Se
     return Decision(answer="not_addressed")
 
 
+def cites(rule: Rule) -> list[Cite]:
+    """The rule's citations, each resolved to its source's title, date, URL and reliability."""
+    return [Cite(source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
+                 pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
+
+
 def _step(reading: Reading, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
     used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
     used.update({f"derived.{n}": "true" for n in rule.needs})
     return TraceStep(
         rule=rule.qid, says=rule.says,
-        cites=[Cite(source=c.source.id, title=c.source.title, date=c.source.date,
-                    url=c.source.url, pin=c.pin, reliability=c.reliability, note=c.note)
-               for c in rule.cites],
+        cites=cites(rule),
         facts=used, concludes={q: v for q, v in rule.answers}, flags=list(rule.flags),
         derives=list(rule.derives), defeated_by=[f"{reading.id}.{o}" for o in defeated_by])
 

@@ -164,3 +164,16 @@ def test_a_split_is_factual_when_a_common_account_settles_it(bundled: ReadingSet
     assert crux.common_accounts["uncontested"] is False
     assert crux.common_accounts["AM"] is True and crux.kind == "factual"
     assert compare_case(claimed, bundled, account="AM").agreement["status"]
+
+
+def test_the_crux_names_the_rules_of_every_combination(bundled: ReadingSet) -> None:
+    # The IHL reading answers prisoner_of_war on either claim, by a different rule on each.
+    claimed = make_case(capture={"time": "2020-12-13"}, detainee={
+        "affiliation": _claims(("armed_forces", "AM"), ("volunteer", "AZ"))})
+    comparison = compare_case(claimed, bundled, account="uncontested")
+    side = next(g for g in comparison.crux["status"].groups if "ihl" in g.readings)
+    outcome = evaluate_case(claimed, bundled, account="uncontested").readings["ihl"]
+    assert outcome.dispute is not None
+    by = {q for c in outcome.dispute.combinations for q in c.by["status"]}
+    assert len(by) == 2 and by <= {r.rule for r in side.rules}
+    assert "detainee.affiliation" in side.facts
