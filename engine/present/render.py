@@ -52,7 +52,8 @@ def table(report: Report) -> str:
                          "<- readings differ" if _split(result, q) else ""])
         lines += grid(rows)
         flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
-        unknown = [f"{r}: {', '.join(o.unknown)}" for r, o in result.readings.items() if o.unknown]
+        unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
+                   if o.unknown]
         if flags:
             lines.append("  flags    " + "; ".join(flags))
         if unknown:
@@ -69,6 +70,12 @@ def table(report: Report) -> str:
                  + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
     lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
     return "\n".join(lines) + "\n"
+
+
+def _unknown_text(outcome: Outcome) -> list[str]:
+    """The open facts, a disputed one marked: its claims differ and decide the answer."""
+    return [f"{f} (disputed)" if outcome.supplied_by.get(f) == DISPUTED else f
+            for f in outcome.unknown]
 
 
 def _claimed(result: CaseResult) -> bool:

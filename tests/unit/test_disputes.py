@@ -11,17 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from engine.analysis.compare import compare_case
 from engine.analysis.comparison import CompareReport
 from engine.cases.record import CaseRecord
+from engine.interfaces.cli import main
 from engine.present.compare import table as compare_table
 from engine.present.render import explain
 from engine.readings.load import ReadingSet
 from engine.run import disputes
 from engine.run.evaluate import evaluate_case
 from tests.comparecheck import check_comparison
-from tests.conftest import make_case
+from tests.conftest import FIXTURES, make_case
 
 
 def _claims(*pairs: tuple[Any, str]) -> list[dict[str, Any]]:
@@ -177,3 +179,11 @@ def test_the_crux_names_the_rules_of_every_combination(bundled: ReadingSet) -> N
     by = {q for c in outcome.dispute.combinations for q in c.by["status"]}
     assert len(by) == 2 and by <= {r.rule for r in side.rules}
     assert "detainee.affiliation" in side.facts
+
+
+def test_the_evaluate_table_marks_a_deciding_dispute() -> None:
+    done = CliRunner().invoke(main, ["evaluate", str(FIXTURES / "claims" / "disputed.yaml"),
+                                     "--account", "uncontested"])
+    assert done.exit_code == 0, done.output
+    assert "unknown  azerbaijan: capture.time (disputed); russia: capture.time (disputed)" \
+        in done.output
