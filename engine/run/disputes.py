@@ -176,21 +176,26 @@ def _material(disputes: Sequence[Disputed], results: Mapping[tuple[int, ...], Re
     return out
 
 
-def _bound_note(total: int, listed: int, evaluated: int) -> str | None:
+def _bound_note(total: int, evaluated: int, all_listed: bool) -> str | None:
     notes = []
     if evaluated < total:
         notes.append(f"only {evaluated} of the {total} combinations the rules tell apart were "
-                     f"evaluated (the bound): an answer they share is not shown firm")
-    if listed < MAX_LISTED:
-        return "; ".join(notes) or None
-    notes.append(f"only the first {MAX_LISTED} combinations of claimed values are listed")
-    return "; ".join(notes)
+                     "evaluated (the bound), and only those are listed: an answer they share is "
+                     "not shown firm")
+    if not all_listed:
+        notes.append(f"only the first {MAX_LISTED} combinations of claimed values are listed")
+    return "; ".join(notes) or None
 
 
 def _combinations(disputes: Sequence[Disputed],
                   results: Mapping[tuple[int, ...], Result]) -> tuple[list[Combination], bool]:
+    """The evaluated combinations of claimed values, in order, up to :data:`MAX_LISTED`; and
+    whether that is all the evaluated ones."""
     listed: list[Combination] = []
-    for combo in itertools.product(*(d.choices for d in disputes)):
+    # Past the bound of evaluations most combinations have no result: scan a bounded stretch.
+    scan = itertools.islice(itertools.product(*(d.choices for d in disputes)),
+                            MAX_EVALUATED * MAX_LISTED)
+    for combo in scan:
         kinds = tuple(c.kind for c in combo)
         if kinds not in results:
             continue
@@ -231,7 +236,7 @@ def combine(disputes: Sequence[Disputed], first: Outcome,
                                 unknown=sorted(unknown | {p for f in opened for p in paths[f]}),
                                 depends_on=depends)
     listed, all_listed = _combinations(disputes, results)
-    note = _bound_note(total, len(listed) if not all_listed else 0, len(results))
+    note = _bound_note(total, len(results), all_listed)
     return first.model_copy(update={
         "status": decisions["status"].answer, "point8": decisions["point8"].answer,
         "release": decisions["release"].answer,
