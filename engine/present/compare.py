@@ -49,6 +49,13 @@ def _sources(rule: DecidingRule) -> str:
     return ", ".join(f"{sid}{mark}" for sid, mark in seen.items())
 
 
+def _decides(comparison: Comparison, fact: str, readings: list[str]) -> bool:
+    """Whether ``fact`` is disputed for one of ``readings`` and its claims decide an answer."""
+    field = "detainee.side" if fact == "detainee.adverse" else fact
+    return any(c.fact == field and any(c.supplied.get(r) == DISPUTED for r in readings)
+               for c in comparison.claimed)
+
+
 def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
     accounts = [a for a, ok in crux.common_accounts.items() if ok]
     kind = ("factual: they would agree if all took the account of " + ", ".join(accounts)
@@ -62,7 +69,9 @@ def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
             why = "by " + ", ".join(f"{r.rule} [{_sources(r)}]" for r in side.rules)
             why += f", reading {', '.join(side.facts)}" if side.facts else ""
         elif side.open:
-            why = "left open by " + ", ".join(side.open)
+            why = "left open by " + ", ".join(
+                f"{f} (disputed: the answer depends on which claim is taken)"
+                if _decides(comparison, f, side.readings) else f for f in side.open)
         else:
             why = "no rule of the reading speaks to such a case"
         lines.append(f"  - {side.answer} ({who}): {why}")
