@@ -153,8 +153,8 @@ def test_explain_and_compare_say_whether_a_dispute_mattered(bundled: ReadingSet)
     words = compare_table(CompareReport(engine="durable", account="uncontested", readings=[],
                                         comparisons=[comparison], errors=[]))
     assert "azerbaijan: disputed, its answer depends on which claim is taken" in words
-    assert "indeterminate (azerbaijan): left open by capture.time (disputed: the answer " \
-           "depends on which claim is taken)" in words
+    assert "indeterminate (azerbaijan, russia): left open by capture.time (disputed: the " \
+           "answer depends on which claim is taken)" in words
     assert "(claimed by AZ) -> criminal_detainee" in words
 
 
