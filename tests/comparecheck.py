@@ -15,9 +15,11 @@ from engine.run.evaluate import evaluate_case, reading_records
 
 
 def changed_case(case: CaseRecord, changes: Iterable[tuple[str, Any]]) -> CaseRecord:
-    """``case`` with each dotted field set to a case-file value, validated afresh."""
+    """``case`` with each dotted field set to a case-file value, validated afresh; a field's
+    claims (a disputed fact) give way to the value set."""
     data = case.model_dump(mode="json", exclude={"expect"})
     for field, value in changes:
+        (data.get("claims") or {}).pop(field, None)
         *blocks, name = field.split(".")
         target = data
         for block in blocks:

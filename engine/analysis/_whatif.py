@@ -18,8 +18,10 @@ from datetime import tzinfo
 from typing import Any
 
 from engine.analysis.verify import case_time, charge_classes, region_intervals
+from engine.base.frozen import FrozenDict
 from engine.cases import timeval
 from engine.cases.catalogue import CONFLICT_SIDES, FACTS, THIRD_STATE
+from engine.cases.claims import as_written, claimed_values, with_fact
 from engine.cases.record import CaseRecord, Entry, Proceedings
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading
@@ -48,11 +50,13 @@ class Mark:
 
 @dataclass(frozen=True)
 class Value:
-    """One possible value of a case field: how to say it, and what to write in the case file."""
+    """One possible value of a case field: how to say it, what to write in the case file, and,
+    for a claimed value of a disputed fact, who claims it."""
 
     field: str
     text: str
     value: Any
+    claimed_by: tuple[str, ...] = ()
 
 
 def case_fields(reading: Reading) -> list[str]:
@@ -103,8 +107,20 @@ def time_text(interval: Interval | None, where: Sequence[Mark]) -> str:
     return "known"
 
 
+def _disputed(case: CaseRecord, field: str) -> list[tuple[Any, tuple[str, ...]]]:
+    """The distinct claimed values of ``field`` when its claims differ (else none)."""
+    values = claimed_values(case.claims.get(field, ()))
+    return values if len(values) > 1 else []
+
+
 def describe(case: CaseRecord, field: str, where: Sequence[Mark], offset: tzinfo) -> str:
-    """The current value of ``field`` in ``case`` in the terms the readings distinguish."""
+    """The current value of ``field`` in ``case`` in the terms the readings distinguish (a
+    disputed fact as each of its claimed values, with who claims it)."""
+    values = _disputed(case, field)
+    if values:
+        return "disputed: " + " or ".join(
+            f"{describe(with_fact(case, field, v), field, where, offset)} ({', '.join(who)})"
+            for v, who in values)
     if field in _TIMES:
         return time_text(_interval(case, field, offset), where)
     value = _get(case, field)
@@ -183,9 +199,15 @@ def alternatives(case: CaseRecord, field: str, readings: Sequence[Reading],
 def resolutions(case: CaseRecord, field: str, reading: Reading, offset: tzinfo) -> list[Value]:
     """The known values an unknown or undecided ``field`` could resolve to, for ``reading``.
 
-    A time that straddles instants splits into its pieces on each side of them; an unknown
-    time takes a point in each region; an unknown enum or party takes each of its values.
+    A disputed fact takes each of its claimed values (with who claims it); a time that straddles
+    instants splits into its pieces on each side of them; an unknown time takes a point in each
+    region; an unknown enum or party takes each of its values.
     """
+    values = _disputed(case, field)
+    if values:
+        where = marks([reading], field) if field in _TIMES else ()
+        return [Value(field, describe(with_fact(case, field, v), field, where, offset),
+                      as_written(v), who) for v, who in values]
     if field in _TIMES:
         where = marks([reading], field)
         current = _interval(case, field, offset)
@@ -207,7 +229,13 @@ def _time(value: Any) -> timeval.TimeValue:
 
 
 def apply(case: CaseRecord, changes: Iterable[Value]) -> CaseRecord:
-    """``case`` with each change's field set to its value (the other facts untouched)."""
+    """``case`` with each change's field set to its value (the other facts untouched); a
+    changed fact's claims give way to the value set."""
+    changes = list(changes)
+    changed = {c.field for c in changes}
+    if changed & set(case.claims):
+        case = case.model_copy(update={"claims": FrozenDict({
+            p: cs for p, cs in case.claims.items() if p not in changed})})
     for change in changes:
         block_name, _, name = change.field.rpartition(".")
         value = change.value

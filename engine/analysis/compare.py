@@ -2,8 +2,10 @@
 
 For each question the readings are grouped by answer. Where they split, the crux names each group's
 deciding rules (statement and citations) and the facts those rules read, and the facts read on one
-side and not the other. The split is *factual* when the readings would agree if they all took one
-common account of the facts, *legal* when they split on every common account. Counterfactuals and
+side and not the other. The split is *factual* when the readings would give one answer (not
+``indeterminate``) if they all took one common account of the facts (the uncontested one, on which
+each disputed fact is the set of its claimed values, or one claimant's), *legal* when no common
+account does. Counterfactuals and
 agreement changes come from the exact search of :mod:`engine.analysis.counterfactual`; every
 ``indeterminate`` answer gets its table of what each resolution of its open facts yields.
 """
@@ -47,15 +49,18 @@ from engine.cases.catalogue import FACTS
 from engine.cases.load import CaseBatch
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
+from engine.readings.model import Reading, Rule
 from engine.run.evaluate import (
     EngineChoice,
     engine_to_use,
     evaluate_case,
     evaluate_records,
     reading_records,
+    supplier,
 )
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
+from engine.run.resolve import cites
 
 
 def _base_facts(outcome: Outcome, rules: Sequence[str]) -> set[str]:
@@ -80,13 +85,32 @@ def _ordered(facts: set[str]) -> list[str]:
     return [f for f in FACTS if f in facts] + sorted(facts - set(FACTS))
 
 
-def _deciding(outcome: Outcome, question: Question) -> tuple[list[DecidingRule], set[str],
-                                                              list[str]]:
+def _read_by(reading: Reading, rule: Rule) -> set[str]:
+    """The case facts ``rule`` tests and, through the facts it needs, its possible derivers."""
+    out = {t.path for t in rule.tests}
+    for name in rule.needs:
+        for rid in reading.derived_by.get(name, ()):
+            out |= _read_by(reading, reading.rule(rid))
+    return out
+
+
+def _deciding(outcome: Outcome, question: Question, reading: Reading,
+              ) -> tuple[list[DecidingRule], set[str], list[str]]:
     decision = outcome.decisions[question]
     steps: dict[str, TraceStep] = {s.rule: s for s in outcome.trace}
     rules = [DecidingRule(reading=outcome.reading, rule=q, says=steps[q].says,
                           cites=steps[q].cites) for q in decision.by if q in steps]
     facts = _base_facts(outcome, decision.by) | set(decision.unknown)
+    # Over a dispute the trace is the first combination's: the rules that give the same answer
+    # in the other combinations decide it too.
+    others = [] if outcome.dispute is None or not decision.holds_over else list(dict.fromkeys(
+        q for c in outcome.dispute.combinations for q in c.by.get(question, ())
+        if q not in decision.by))
+    for qid in others:
+        rule = reading.rule(qid.removeprefix(f"{reading.id}."))
+        rules.append(DecidingRule(reading=outcome.reading, rule=qid, says=rule.says,
+                                  cites=cites(rule)))
+        facts |= _read_by(reading, rule)
     return rules, facts, list(decision.unknown)
 
 
@@ -105,8 +129,8 @@ def _decisive(result: CaseResult, question: Question,
             if cf.question == question and len(cf.changes) == 1 and joins(cf, answers)}
 
 
-def _crux(result: CaseResult, question: Question, common: dict[str, bool],
-          decisive: set[str]) -> Crux:
+def _crux(result: CaseResult, readings: ReadingSet, question: Question,
+          common: dict[str, bool], decisive: set[str]) -> Crux:
     sides: list[CruxSide] = []
     read: dict[str, set[str]] = {}
     for group in _groups(result, question):
@@ -114,7 +138,8 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
         facts: set[str] = set()
         open_facts: list[str] = []
         for rid in group.readings:
-            r_rules, r_facts, r_open = _deciding(result.readings[rid], question)
+            r_rules, r_facts, r_open = _deciding(result.readings[rid], question,
+                                                 readings.readings[rid])
             rules += r_rules
             facts |= r_facts
             open_facts += [f for f in r_open if f not in open_facts]
@@ -130,7 +155,7 @@ def _crux(result: CaseResult, question: Question, common: dict[str, bool],
                 kind="factual" if any(common.values()) else "legal", common_accounts=common)
 
 
-def _claimed(case: CaseRecord, readings: ReadingSet,
+def _claimed(case: CaseRecord, readings: ReadingSet, result: CaseResult,
              records: Mapping[str, tuple[CaseRecord, Mapping[str, str], str]],
              ) -> list[ClaimedFact]:
     """Each claimed fact: what each claimant says of it, and who supplied it to each reading."""
@@ -144,13 +169,19 @@ def _claimed(case: CaseRecord, readings: ReadingSet,
                                                 offset),
                            source=c.source, date=c.date) for c in claims]
         out.append(ClaimedFact(fact=fact, claims=views,
-                               supplied={rid: sup.get(fact, "case")
+                               supplied={rid: supplier(result.readings[rid], fact, sup)
                                          for rid, (_, sup, _) in records.items()}))
     return out
 
 
 def _agrees(result: CaseResult, question: Question) -> bool:
     return len({getattr(o, question) for o in result.readings.values()}) == 1
+
+
+def _settles(result: CaseResult, question: Question) -> bool:
+    """Whether the readings give one answer, and not one the facts leave open."""
+    return _agrees(result, question) and next(
+        getattr(o, question) for o in result.readings.values()) != "indeterminate"
 
 
 def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -183,12 +214,13 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
         for name in ("uncontested", *case.claimants()):
             shared = evaluate_case(case, readings, only=only, engine=engine, account=name)
             for q in split:
-                common[q][name] = _agrees(shared, q)
+                common[q][name] = _settles(shared, q)
     probe = Probe(readings, engine_to_use(engine), budget=budget)
     counterfactuals = [cf for rid, record in cases.items()
                        for cf in reading_counterfactuals(probe, readings.readings[rid], record)]
     if split:
-        crux = {q: _crux(result, q, common[q], _decisive(result, q, counterfactuals))
+        crux = {q: _crux(result, readings, q, common[q],
+                         _decisive(result, q, counterfactuals))
                 for q in split}
     agree_if = [c for q in split for c in agreement_changes(probe, cases, q)]
     depends: list[DependsTable] = [
@@ -196,13 +228,16 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
                       outcome.decisions[q].unknown)
         for rid, outcome in result.readings.items() for q in QUESTIONS
         if outcome.decisions[q].answer == "indeterminate"]
-    note = None
+    notes = []
     if probe.cut:
-        note = (f"the search stopped after {probe.evaluations} evaluations (its bound): some "
-                "counterfactuals may be missing")
+        notes.append(f"the search stopped after {probe.evaluations} evaluations (its bound): "
+                     "some counterfactuals may be missing")
+    notes += [f"{rid}: {o.dispute.note}" for rid, o in result.readings.items()
+              if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+    note = "; ".join(notes) or None
     return Comparison(
         case_id=case.id, title=case.title, source=source, accounts=accounts,
-        claimed=_claimed(case, readings, records),
+        claimed=_claimed(case, readings, result, records),
         answers={rid: Answers(status=o.status, point8=o.point8, release=o.release)
                  for rid, o in result.readings.items()},
         agreement={q: q not in split for q in QUESTIONS},

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.base.frozen import FrozenAny, FrozenMap
+from engine.base.frozen import FrozenAny, FrozenDict, FrozenMap
 from engine.run.outcome import Cite
 from engine.run.report import ErrorInfo, ReadingInfo
 
@@ -91,8 +91,9 @@ class Separating(_Model):
 class Crux(_Model):
     """The crux of a split on one question, and whether it is legal or factual.
 
-    ``kind`` is ``factual`` when the readings would agree if all used one common account of the
-    facts (``common_accounts`` says on which), ``legal`` when they split on every common account.
+    ``kind`` is ``factual`` when the readings would give one answer, other than
+    ``indeterminate``, if all used one common account of the facts (``common_accounts`` says on
+    which), ``legal`` when they do not on any common account.
     """
 
     question: str
@@ -103,11 +104,13 @@ class Crux(_Model):
 
 
 class DependsRow(_Model):
-    """One resolution of the open facts and the answer it yields."""
+    """One resolution of the open facts and the answer it yields; for a disputed fact the
+    resolution is one of its claimed values, and ``claimed_by`` says who claims it."""
 
     values: FrozenMap[str, str]
     set: FrozenMap[str, FrozenAny]
     answer: str
+    claimed_by: FrozenMap[str, tuple[str, ...]] = Field(default_factory=FrozenDict)
 
 
 class DependsTable(_Model):
@@ -145,7 +148,9 @@ class ClaimView(_Model):
 
 class ClaimedFact(_Model):
     """A fact given as claims: what each claimant says, and who supplied it to each reading
-    (a party, ``uncontested``, or ``disputed`` when it was left unknown)."""
+    (a party, ``uncontested``, or, when the claims differ and the reading's account picks none,
+    ``disputed`` if the reading's answer depends on which claim is taken, else
+    ``disputed_immaterial``)."""
 
     fact: str
     claims: tuple[ClaimView, ...]

@@ -30,6 +30,7 @@ from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
+from engine.run import disputes
 from engine.run.evaluate import fire
 from engine.run.outcome import EngineName
 from engine.run.resolve import decide
@@ -80,7 +81,20 @@ class Probe:
         Raises:
             Budget: the bound of evaluations is reached (the result records that it was cut).
         """
-        facts = case_facts(case, self.readings.common.default_offset)
+        offset = self.readings.common.default_offset
+        facts = case_facts(case, offset)
+        # A disputed fact is the set of its claimed values: every combination is evaluated.
+        disputed = disputes.disputed(reading, case, offset)
+        if not disputed:
+            return self._evaluate(reading, facts, counted)
+        if disputes.class_count(disputed) > disputes.MAX_EVALUATED:
+            return dict.fromkeys(QUESTIONS, "indeterminate")
+        each = [self._evaluate(reading, disputes.combination_facts(facts, disputed, kinds),
+                               counted)
+                for kinds in disputes.class_combinations(disputed)]
+        return {q: disputes.fold(a[q] for a in each) for q in QUESTIONS}
+
+    def _evaluate(self, reading: Reading, facts: dict[str, FactValue], counted: bool) -> Answers:
         key = (reading.id, self._key(reading, facts))
         if key not in self._cache:
             if counted and self.evaluations >= self.budget:
@@ -176,7 +190,8 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
 
 def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Question,
                   open_facts: Sequence[str]) -> DependsTable:
-    """What ``reading`` would answer to ``question`` for each resolution of ``open_facts``."""
+    """What ``reading`` would answer to ``question`` for each resolution of ``open_facts``: each
+    claimed value of a disputed fact, each possible value of an unknown one."""
     offset = probe.readings.common.default_offset
     fields = list(dict.fromkeys(
         f for path in open_facts for f in _whatif.case_fields_of(path)))
@@ -194,6 +209,8 @@ def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Qu
             complete = False
             break
         rows.append(DependsRow(values={v.field: v.text for v in combo},
-                               set={v.field: v.value for v in combo}, answer=answer))
+                               set={v.field: v.value for v in combo}, answer=answer,
+                               claimed_by={v.field: list(v.claimed_by) for v in combo
+                                           if v.claimed_by}))
     return DependsTable(reading=reading.id, question=question,
                         facts=[o[0].field for o in options], rows=rows, complete=complete)

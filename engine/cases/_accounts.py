@@ -46,11 +46,12 @@ def holds_party_codes(model: type[BaseModel], path: str) -> bool:
 
 
 def resolve_account(record: M, claims: Mapping[str, tuple[Claim, ...]],
-                    party: str | None) -> tuple[M, dict[str, str]]:
+                    party: str | None, keep_disputed: bool = False) -> tuple[M, dict[str, str]]:
     """The record as ``party`` tells it (None: the uncontested account), and who supplied what.
 
     See :meth:`engine.cases.record.CaseRecord.on_account`.
     """
+    kept: dict[str, list[dict[str, Any]]] = {}
     model = type(record)
     supplied = {"detaining_party": CASE, **dict.fromkeys(claimable_paths(model), CASE)}
     if not claims:
@@ -64,7 +65,11 @@ def resolve_account(record: M, claims: Mapping[str, tuple[Claim, ...]],
             raw, supplied[path] = as_written(given[0].value), UNCONTESTED
         else:
             raw, supplied[path] = UNKNOWN, DISPUTED
+            if keep_disputed:
+                kept[path] = [c.model_dump() for c in given]
         put_value(model, data, path, raw)
+    if kept:
+        data["claims"] = kept
     return model.model_validate(data), supplied
 
 

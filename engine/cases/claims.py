@@ -17,7 +17,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, TypeAlias, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -31,18 +31,22 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.base.errors import found
-from engine.base.frozen import freeze
+from engine.base.frozen import FrozenDict, freeze
 from engine.cases import timeval
 from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
 
 Loc: TypeAlias = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 #: pydantic error type of claim problems; its context lists each one, located (see validation).
 CLAIM_ERROR = "case_claims"
-#: Who supplied a fact, besides a party: the case's plain value, every claim alike, or nobody.
+#: Who supplied a fact, besides a party: the case's plain value, every claim alike, or nobody
+#: (the claims differ and the account picks none: the fact is the set of its claimed values).
 CASE, UNCONTESTED, DISPUTED = "case", "uncontested", "disputed"
+#: A disputed fact on which every claimed value gave the reading the same answers.
+DISPUTED_IMMATERIAL = "disputed_immaterial"
 # Labels with a meaning of their own in accounts and on the command line.
-RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, "own"})
+RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, DISPUTED_IMMATERIAL, "own"})
 PARTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -326,6 +330,36 @@ def _zone(data: Mapping[str, Any], default: tzinfo | None) -> tzinfo | None:
 def agreed(claims: Sequence[Claim]) -> bool:
     """Whether every claim states the same value."""
     return all(c.value == claims[0].value for c in claims)
+
+
+def claimed_values(claims: Sequence[Claim]) -> list[tuple[Any, tuple[str, ...]]]:
+    """The distinct values of ``claims``, in file order, each with who claims it."""
+    out: list[tuple[Any, list[str]]] = []
+    for claim in claims:
+        same = next((who for value, who in out if value == claim.value), None)
+        if same is None:
+            out.append((claim.value, [claim.asserted_by]))
+        else:
+            same.append(claim.asserted_by)
+    return [(value, tuple(who)) for value, who in out]
+
+
+def with_fact(record: M, path: str, value: Any) -> M:
+    """``record`` with ``value`` (already validated as the field's value, a claim's value) at
+    ``path`` and no claims left on that fact; nothing else changes and nothing is re-validated."""
+    owner, name = fact_fields(type(record))[path]
+    given: Mapping[str, Any] = getattr(record, "claims", None) or {}
+    update: dict[str, Any] = {}
+    if "claims" in type(record).model_fields:
+        # model_copy does not validate: the claims stay read-only, as validation makes them.
+        update["claims"] = FrozenDict({p: c for p, c in given.items() if p != path})
+    if "." not in path:
+        return record.model_copy(update={**update, name: value})
+    head = path.split(".")[0]
+    block = getattr(record, head)
+    block = (owner.model_validate({name: as_written(value)}) if block is None
+             else block.model_copy(update={name: value}))
+    return record.model_copy(update={**update, head: block})
 
 
 def lift_claims(model: type[BaseModel], data: Any, default_zone: tzinfo | None) -> Any:

@@ -306,18 +306,22 @@ class CaseRecord(BaseModel):
         return self.model_copy(update={"detaining_party": party, "detainee": detainee,
                                        "capture": capture, "claims": claims})
 
-    def on_account(self, party: str | None) -> tuple[CaseRecord, dict[str, str]]:
+    def on_account(self, party: str | None, *, keep_disputed: bool = False,
+                   ) -> tuple[CaseRecord, dict[str, str]]:
         """The case as ``party`` tells it, and who supplied each claimable fact.
 
         For each claimed fact: ``party``'s value if it made a claim (supplied by ``party``);
-        else the value all claims agree on (``uncontested``); else unknown (``disputed``).
+        else the value all claims agree on (``uncontested``); else the claims differ
+        (``disputed``): the plain value is unknown and, with ``keep_disputed``, the record keeps
+        those claims, so that an evaluation takes the fact as the set of its claimed values.
         ``None`` is the uncontested account. Other facts are supplied by ``case``.
 
         Returns:
-            A record without claims, validated like any other, and a mapping from every
-            claimable fact path (and ``detaining_party``) to its supplier.
+            A record, validated like any other, without claims (but the disputed ones if
+            ``keep_disputed``), and a mapping from every claimable fact path (and
+            ``detaining_party``) to its supplier.
         """
-        return _accounts.resolve_account(self, self.claims, party)
+        return _accounts.resolve_account(self, self.claims, party, keep_disputed)
 
     def claimants(self) -> tuple[str, ...]:
         """Everyone who asserted a claim in this case, in order of first appearance."""

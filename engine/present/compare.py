@@ -21,6 +21,7 @@ from engine.analysis.comparison import (
 )
 from engine.analysis.counterfactual import NOT_FIRM, joins
 from engine.base.vocabulary import QUESTIONS
+from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.present.render import error_line, grid
 
 #: Counterfactuals shown per question in the text (the JSON has them all).
@@ -50,6 +51,13 @@ def _sources(rule: DecidingRule) -> str:
     return ", ".join(f"{sid}{mark}" for sid, mark in seen.items())
 
 
+def _decides(comparison: Comparison, fact: str, readings: Sequence[str]) -> bool:
+    """Whether ``fact`` is disputed for one of ``readings`` and its claims decide an answer."""
+    field = "detainee.side" if fact == "detainee.adverse" else fact
+    return any(c.fact == field and any(c.supplied.get(r) == DISPUTED for r in readings)
+               for c in comparison.claimed)
+
+
 def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
     accounts = [a for a, ok in crux.common_accounts.items() if ok]
     kind = ("factual: they would agree if all took the account of " + ", ".join(accounts)
@@ -63,7 +71,9 @@ def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
             why = "by " + ", ".join(f"{r.rule} [{_sources(r)}]" for r in side.rules)
             why += f", reading {', '.join(side.facts)}" if side.facts else ""
         elif side.open:
-            why = "left open by " + ", ".join(side.open)
+            why = "left open by " + ", ".join(
+                f"{f} (disputed: the answer depends on which claim is taken)"
+                if _decides(comparison, f, side.readings) else f for f in side.open)
         else:
             why = "no rule of the reading speaks to such a case"
         lines.append(f"  - {side.answer} ({who}): {why}")
@@ -93,8 +103,10 @@ def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
 def _depends(table: DependsTable) -> list[str]:
     rows = []
     for row in table.rows:
-        cells = ", ".join(f"{f} {v}" if v.startswith(("before", "after", "straddling"))
-                          else f"{f}={v}" for f, v in row.values.items())
+        cells = ", ".join((f"{f} {v}" if v.startswith(("before", "after", "straddling"))
+                           else f"{f}={v}")
+                          + (f" (claimed by {', '.join(row.claimed_by[f])})"
+                             if f in row.claimed_by else "") for f, v in row.values.items())
         rows.append(f"  - {cells} -> {row.answer}")
     cut = ["  (table cut at its bound: more combinations exist)"] if not table.complete else []
     return [f"It depends: {table.reading} {table.question} is indeterminate:", *rows, *cut]
@@ -104,12 +116,25 @@ def _accounts(c: Comparison) -> str:
     return ", ".join(f"{r} {a}" for r, a in c.accounts.items())
 
 
+def _used(reading: str, supplied: str) -> str:
+    """Whose claim a reading used, in words; for a disputed fact, whether it mattered."""
+    if supplied == DISPUTED:
+        return f"{reading}: disputed, its answer depends on which claim is taken"
+    if supplied == DISPUTED_IMMATERIAL:
+        return f"{reading}: disputed, every claim gives it the same answers"
+    if supplied == UNCONTESTED:
+        return f"{reading}: the value all claims agree on"
+    if supplied == CASE:
+        return f"{reading}: the case's value"
+    return f"{reading}: {supplied}'s claim"
+
+
 def _claimed_lines(c: Comparison) -> list[str]:
     """Per claimed fact: what each claimant says, and whose claim each reading used."""
     out = []
     for fact in c.claimed:
         says = "; ".join(f"{v.asserted_by}: {v.says}" for v in fact.claims)
-        used = ", ".join(f"{r} {s}" for r, s in fact.supplied.items())
+        used = "; ".join(_used(r, s) for r, s in fact.supplied.items())
         out.append(f"claimed {fact.fact}: {says} (used: {used})")
     return out
 

@@ -14,15 +14,18 @@ from engine.base.errors import SourceSpan
 from engine.base.frozen import thaw
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import dump_yaml
-from engine.cases.claims import CASE, DISPUTED, UNCONTESTED
+from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.readings.model import Reading
-from engine.run.outcome import CaseResult, Outcome
+from engine.run.outcome import CaseResult, Combination, Dispute, Outcome
 from engine.run.report import Report
 
 if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results
     from engine.testing.invariants import InvariantResult
 
-_SUPPLIED = {UNCONTESTED: "as all claims agree", DISPUTED: "unknown (claims differ)"}
+_SUPPLIED = {UNCONTESTED: "as all claims agree",
+             DISPUTED: "disputed (the claims differ, and the answer depends on which is taken)",
+             DISPUTED_IMMATERIAL: "disputed (the claims differ, but every claim gives the same "
+                                  "answers)"}
 _MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
          "inference": " [inference]", "first_hand": ""}
 
@@ -51,11 +54,16 @@ def table(report: Report) -> str:
                          "<- readings differ" if _split(result, q) else ""])
         lines += grid(rows)
         flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
-        unknown = [f"{r}: {', '.join(o.unknown)}" for r, o in result.readings.items() if o.unknown]
+        unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
+                   if o.unknown]
         if flags:
             lines.append("  flags    " + "; ".join(flags))
         if unknown:
             lines.append("  unknown  " + "; ".join(unknown))
+        notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
+                 if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+        if notes:
+            lines.append("  note     " + "; ".join(notes))
         if _claimed(result):
             lines.append("  account  " + "; ".join(
                 f"{r}: {o.account}" for r, o in result.readings.items()))
@@ -64,6 +72,12 @@ def table(report: Report) -> str:
                  + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
     lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
     return "\n".join(lines) + "\n"
+
+
+def _unknown_text(outcome: Outcome) -> list[str]:
+    """The open facts, a disputed one marked: its claims differ and decide the answer."""
+    return [f"{f} (disputed)" if outcome.supplied_by.get(f) == DISPUTED else f
+            for f in outcome.unknown]
 
 
 def _claimed(result: CaseResult) -> bool:
@@ -126,20 +140,30 @@ def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
     lines.append(f"   facts on {account}" + (": " + ", ".join(
         f"{k} {_SUPPLIED.get(v, f'as claimed by {v}')}" for k, v in claimed.items())
         if claimed else " (no fact it tests is claimed)"))
+    if outcome.dispute is not None:
+        lines += _dispute_lines(outcome.dispute)
     for q in QUESTIONS:
         d = outcome.decisions.get(q)
-        why = ""
-        if d and d.by:
-            why = f"  (by {', '.join(d.by)})"
+        parts: list[str] = []
+        if d and d.depends_on:
+            parts.append(f"depends on which claim is taken on {', '.join(d.depends_on)}")
+        elif d and d.by:
+            parts.append(f"by {', '.join(d.by)}" + (" in combination 1" if d.holds_over else ""))
         elif d and d.unknown:
-            why = f"  (open: {', '.join(d.unknown)})"
+            parts.append(f"open: {', '.join(d.unknown)}")
         elif d and d.answer == "not_addressed":
-            why = "  (no rule of this reading speaks to such a case)"
+            parts.append("no rule of this reading speaks to such a case")
+        if d and d.holds_over:
+            parts.append(f"the same answer in every combination of the claims on "
+                         f"{', '.join(d.holds_over)}")
+        why = f"  ({'; '.join(parts)})" if parts else ""
         lines.append(f"   {q}: {getattr(outcome, q)}{why}")
     if outcome.flags:
         lines.append("   flags: " + ", ".join(
             f"{f} ({reading.flags.get(f, '')})" for f in outcome.flags))
-    lines.append("   rules fired, in order:" if outcome.trace else "   no rule fired")
+    first = (" in combination 1" if outcome.dispute and outcome.dispute.combinations else "")
+    lines.append(f"   rules fired{first}, in order:" if outcome.trace
+                 else f"   no rule fired{first}")
     for n, step in enumerate(outcome.trace, 1):
         lines.append(f"   {n}. {step.rule}: {step.says}")
         if step.facts:
@@ -156,8 +180,37 @@ def _explain_one(outcome: Outcome, reading: Reading) -> list[str]:
                          f"{_MARK.get(c.reliability, '')}" + (f" <{c.url}>" if c.url else ""))
             if c.note:
                 lines.append(f"        note: {c.note}")
+    if outcome.dispute is not None:
+        shown = outcome.dispute.combinations[:1]
+        lines += [f"   rules fired in combination {n}: {', '.join(c.fired) or 'none'}"
+                  for n, c in enumerate(outcome.dispute.combinations[1:], 2)
+                  if shown and c.fired != shown[0].fired]
     if outcome.unknown:
         lines.append("   unknown or undecided facts: " + ", ".join(outcome.unknown))
+    return lines
+
+
+def claimed_text(value: object) -> str:
+    """A claimed value as a case file writes it, in a line of text."""
+    if isinstance(value, dict) and set(value) == {"from", "to"}:
+        return f"{value['from']} to {value['to']}"
+    return "unknown" if value is None else str(value)
+
+
+def _combination_text(c: Combination) -> str:
+    values = ", ".join(f"{f} {claimed_text(v)} ({', '.join(c.claimed_by[f])})"
+                       for f, v in c.values.items())
+    return f"{values}: status {c.status}, point8 {c.point8}, release {c.release}"
+
+
+def _dispute_lines(dispute: Dispute) -> list[str]:
+    """The combinations of the claimed values of the disputed facts, and what each gives."""
+    lines = [f"   evaluated on every combination of the claimed values of "
+             f"{', '.join(dispute.facts)} ({dispute.distinct} the rules tell apart):"]
+    lines += [f"     {n}. {_combination_text(c)}"
+              for n, c in enumerate(dispute.combinations, 1)]
+    if dispute.note:
+        lines.append(f"     note: {dispute.note}")
     return lines
 
 

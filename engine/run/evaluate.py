@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from engine.base.frozen import FrozenDict
 from engine.cases.catalogue import FACTS
-from engine.cases.claims import CASE, UNCONTESTED
+from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
-from engine.run import _durable
+from engine.run import _durable, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
-from engine.run.resolve import resolve
+from engine.run.resolve import decide_and_flag, resolve
 
 EngineChoice = Literal["durable", "reference"]
 #: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.
@@ -85,8 +86,9 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
         only: reading ids to restrict to.
 
     Returns:
-        Reading id -> (the record on that account, who supplied each claimable fact as
-        :meth:`~engine.cases.record.CaseRecord.on_account` says, the account's label: the
+        Reading id -> (the record on that account, keeping the claims the account leaves
+        disputed; who supplied each claimable fact as
+        :meth:`~engine.cases.record.CaseRecord.on_account` says; the account's label: the
         party's id or ``uncontested``).
 
     Raises:
@@ -97,18 +99,59 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
     for reading in readings.select(only):
         party = reading.account if account == OWN else None if account == UNCONTESTED else account
         if party not in resolved:
-            told, by = case.on_account(party)
+            told, by = case.on_account(party, keep_disputed=True)
             resolved[party] = told, FrozenDict(by)
         record, supplied = resolved[party]
         out[reading.id] = (record, supplied, party or UNCONTESTED)
     return FrozenDict(out)
 
 
-def supplied_facts(reading: Reading, supplied: Mapping[str, str]) -> dict[str, str]:
-    """Who supplied each fact that ``reading``'s rules test, from an account's suppliers."""
-    tested = {t.path for rule in reading.rules for t in rule.tests}
-    return {path: supplied.get(_DERIVED_FROM.get(path, path), CASE)
-            for path in FACTS if path in tested}
+def supplier(outcome: Outcome, field: str, supplied: Mapping[str, str]) -> str:
+    """Who supplied the case ``field`` to ``outcome``, from its account's suppliers: a disputed
+    field on whose claims no answer depended is ``disputed_immaterial``."""
+    who = supplied.get(field, CASE)
+    if who == DISPUTED and field not in disputes.material(outcome):
+        return DISPUTED_IMMATERIAL
+    return who
+
+
+def supplied_facts(reading: Reading, supplied: Mapping[str, str],
+                   outcome: Outcome | None = None) -> dict[str, str]:
+    """Who supplied each fact that ``reading``'s rules test, from an account's suppliers (and,
+    given the outcome, whether a disputed fact decided an answer)."""
+    tested = disputes.read_paths(reading)
+    out = {}
+    for path in FACTS:
+        if path in tested:
+            field = _DERIVED_FROM.get(path, path)
+            out[path] = (supplied.get(field, CASE) if outcome is None
+                         else supplier(outcome, field, supplied))
+    return out
+
+
+def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord, facts: Facts,
+                     engine: EngineName) -> Outcome:
+    """The outcome of ``reading`` on ``record`` (whose ``facts`` are given), each disputed
+    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`)."""
+    disputed = disputes.disputed(reading, record, readings.common.default_offset)
+    if not disputed:
+        return resolve(reading, facts, fire(readings, reading, facts, engine), engine)
+    results: dict[tuple[int, ...], disputes.Result] = {}
+    first: Outcome | None = None
+    for kinds in itertools.islice(disputes.class_combinations(disputed),
+                                  disputes.MAX_EVALUATED):
+        combined = disputes.combination_facts(facts, disputed, kinds)
+        fired = fire(readings, reading, combined, engine)
+        if first is None:  # the first combination's trace is the outcome's
+            first = resolve(reading, combined, fired, engine)
+            results[kinds] = disputes.Result(first.decisions, first.flags,
+                                             [s.rule for s in first.trace])
+        else:
+            decisions, flags = decide_and_flag(reading, combined, fired)
+            results[kinds] = disputes.Result({str(q): d for q, d in decisions.items()}, flags,
+                                             [reading.rule(r).qid for r in fired])
+    assert first is not None  # the product of non-empty ranges has a first element
+    return disputes.combine(disputed, first, results)
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -153,9 +196,10 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
             by_account[label] = case_facts(record, readings.common.default_offset)
         facts = by_account[label]
         ran, note = reading_engine(readings, rid, used)
-        fired = fire(readings, reading, facts, ran)
-        outcomes[reading.id] = resolve(reading, facts, fired, ran).model_copy(update={
+        outcome = evaluate_reading(readings, reading, record, facts, ran)
+        outcomes[reading.id] = outcome.model_copy(update={
             # model_copy does not validate: the mapping is frozen here, as validation would.
-            "account": label, "supplied_by": FrozenDict(supplied_facts(reading, supplied)),
+            "account": label,
+            "supplied_by": FrozenDict(supplied_facts(reading, supplied, outcome)),
             "engine_note": note})
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

@@ -5,7 +5,7 @@ Field names here are the public JSON contract (see the README): change them only
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,11 +47,52 @@ class TraceStep(_Model):
 
 
 class Decision(_Model):
-    """How one question was answered: by which rules, or which facts left it open."""
+    """How one question was answered: by which rules, or which facts left it open.
+
+    Over disputed facts, ``by`` names the rules that gave the answer in the first combination of
+    the claimed values (the one the trace shows); ``holds_over`` lists the disputed facts over
+    every combination of whose claimed values the answer is the same; ``depends_on`` those whose
+    claims give different answers (the answer is then ``indeterminate``, and they are also in
+    ``unknown``).
+    """
 
     answer: str
     by: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    holds_over: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+
+
+class Combination(_Model):
+    """One combination of the claimed values of the disputed facts a reading reads, and what
+    the reading answers on it (``by``: question -> deciding rules; ``fired``: in order)."""
+
+    values: FrozenMap[str, Any]
+    claimed_by: FrozenMap[str, tuple[str, ...]]
+    status: StatusAnswer
+    point8: Point8Answer
+    release: ReleaseAnswer
+    by: FrozenMap[str, tuple[str, ...]] = Field(default_factory=FrozenDict)
+    fired: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+class Dispute(_Model):
+    """The disputed facts a reading reads, and every combination of their claimed values.
+
+    ``combinations`` lists each combination (the first is the one ``trace`` shows); ``distinct``
+    counts the combinations the rules tell apart (claimed values on the same side of every
+    instant a time is compared with are one), ``evaluated`` how many of them were evaluated, each
+    once. ``complete`` is false when a bound cut the list or the evaluation, and ``note`` says
+    which.
+    """
+
+    facts: tuple[str, ...]
+    combinations: tuple[Combination, ...]
+    distinct: int
+    evaluated: int
+    complete: bool = True
+    note: str | None = None
 
 
 class Outcome(_Model):
@@ -69,12 +110,16 @@ class Outcome(_Model):
     decisions: FrozenMap[str, Decision] = Field(default_factory=FrozenDict)
     #: Whose account of disputed facts was used: a party or body id, or ``uncontested``.
     account: str = "uncontested"
-    #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id, or
-    #: ``disputed`` (unknown because the claims differ and the account's party made none).
+    #: For each fact the reading's rules test: ``case``, ``uncontested``, a party id,
+    #: ``disputed`` (the claims differ, the account's party made none, and the answer depends
+    #: on which claim is taken) or ``disputed_immaterial`` (the claims differ, every one gives
+    #: the same answers).
     supplied_by: FrozenMap[str, str] = Field(default_factory=FrozenDict)
     #: Why ``engine`` is not the one asked for, when a reading is over one of durable_rules'
     #: limits (which limit, by how much); None otherwise.
     engine_note: str | None = None
+    #: The disputed facts the rules read and each combination of their claimed values.
+    dispute: Dispute | None = None
 
 
 class CaseResult(_Model):

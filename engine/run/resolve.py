@@ -115,14 +115,18 @@ def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Se
     return Decision(answer="not_addressed")
 
 
+def cites(rule: Rule) -> list[Cite]:
+    """The rule's citations, each resolved to its source's title, date, URL and reliability."""
+    return [Cite(source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
+                 pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
+
+
 def _step(reading: Reading, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
     used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
     used.update({f"derived.{n}": "true" for n in rule.needs})
     return TraceStep(
         rule=rule.qid, says=rule.says,
-        cites=[Cite(source=c.source.id, title=c.source.title, date=c.source.date,
-                    url=c.source.url, pin=c.pin, reliability=c.reliability, note=c.note)
-               for c in rule.cites],
+        cites=cites(rule),
         facts=used, concludes={q: v for q, v in rule.answers}, flags=list(rule.flags),
         derives=list(rule.derives), defeated_by=[f"{reading.id}.{o}" for o in defeated_by])
 
@@ -148,13 +152,9 @@ def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
     return analysis, decisions, defeated
 
 
-def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
-    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
-
-    Raises:
-        EvaluationError: two undefeated rules fired with different answers to one question.
-    """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+def _flags(reading: Reading, analysis: _Analysis, fired: Sequence[str],
+           defeated: dict[str, list[str]]) -> list[str]:
+    """The flags of the fired rules that are neither defeated nor pending an override."""
     flags: list[str] = []
     for rid in fired:
         rule = reading.rule(rid)
@@ -162,6 +162,29 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
                       for o in reading.overridden_by.get(rid, ()))
         if rid not in defeated and not pending:
             flags.extend(f for f in rule.flags if f not in flags)
+    return flags
+
+
+def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
+                    ) -> tuple[dict[Question, Decision], list[str]]:
+    """The decision on each question and the flags raised, as :func:`resolve` makes them,
+    without building a trace (for evaluations of many combinations of facts).
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    return decisions, _flags(reading, analysis, fired, defeated)
+
+
+def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
+    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    flags = _flags(reading, analysis, fired, defeated)
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
     return Outcome(
         reading=reading.id, engine=engine,

@@ -1,5 +1,6 @@
 """Accounts on generated cases with claims: an account with no claims of its own is the plain
-case, a claimant's account states its claims, and swapping the parties commutes with accounts."""
+case (facts whose claims differ unknown in the record, and evaluated as the uncontested account),
+a claimant's account states its claims, and swapping the parties commutes with accounts."""
 
 from __future__ import annotations
 
@@ -53,7 +54,14 @@ def test_an_account_without_claims_is_the_plain_case(data: dict[str, Any], party
     case = CaseRecord.model_validate(data)
     plain = CaseRecord.model_validate(plain_case(data))
     assert case.on_account(None)[0] == plain
-    assert _answers(case, account=party) == _answers(plain)
+    # Kept, the disputed claims are all that is left of the case's claims.
+    kept = case.on_account(party if party != "uncontested" else None, keep_disputed=True)[0]
+    assert kept.model_copy(update={"claims": {}}) == plain
+    assert set(kept.claims) == {p for p, cs in case.claims.items()
+                                if any(c.value != cs[0].value for c in cs)}
+    # Evaluated, a disputed fact is the set of its claimed values (test_dispute_properties).
+    assert _answers(case, account=party) == _answers(case, account="uncontested")
+    assert _answers(kept, account="uncontested") == _answers(case, account="uncontested")
 
 
 @SETTINGS

@@ -5,7 +5,9 @@
 * every agreement change makes every reading give its answer;
 * every ``indeterminate`` answer has an "it depends" table whose rows equal the evaluations of
   the resolved cases;
-* a split is factual exactly when the readings agree on some common account of the facts.
+* a split is factual exactly when, on some common account of the facts (the uncontested one, on
+  which a disputed fact is the set of its claimed values, or a claimant's), every reading gives
+  one answer other than ``indeterminate``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _check(readings: ReadingSet, case: CaseRecord) -> None:
         for account, agrees in crux.common_accounts.items():
             shared = evaluate_case(case, readings, account=account)
             answers = {getattr(o, crux.question) for o in shared.readings.values()}
-            assert (len(answers) == 1) == agrees
+            assert (len(answers) == 1 and "indeterminate" not in answers) == agrees
         assert (crux.kind == "factual") == any(crux.common_accounts.values())
 
 

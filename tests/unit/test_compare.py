@@ -155,8 +155,13 @@ def test_a_disputed_capture_time_is_a_factual_split(bundled: ReadingSet) -> None
     time = next(f for f in c.claimed if f.fact == "capture.time")
     assert [(v.asserted_by, v.says.split(" (")[0]) for v in time.claims] == [
         ("AZ", "after ceasefire"), ("AM", "before ceasefire")]
-    assert time.supplied == {"armenia": "AM", "azerbaijan": "AZ", "ihl": "disputed",
+    # Russia's answers turn on which claim is taken; the IHL reading's do not.
+    assert time.supplied == {"armenia": "AM", "azerbaijan": "AZ", "ihl": "disputed_immaterial",
                              "russia": "disputed"}
+    table = next(t for t in c.depends if t.reading == "russia" and t.question == "status")
+    assert [(r.claimed_by, r.answer) for r in table.rows] == [
+        ({"capture.time": ("AZ",)}, "not_prisoner_of_war"),
+        ({"capture.time": ("AM",)}, "prisoner_of_war")]
 
 
 def test_every_reading_on_one_account(bundled: ReadingSet) -> None:
@@ -183,6 +188,10 @@ def test_bundled_disputes_change_grounds_not_answers(bundled: ReadingSet, name: 
     answers = {account: compare_case(loaded.record, bundled, account=account).answers
                for account in ("own", "uncontested", "AM", "AZ")}
     assert len({repr(a) for a in answers.values()}) == 1
+    # On the uncontested account the facts stay disputed, and no answer depends on them.
+    used = {s for f in compare_case(loaded.record, bundled, account="uncontested").claimed
+            for s in f.supplied.values()}
+    assert "disputed_immaterial" in used and "disputed" not in used
 
 
 def test_answers_no_small_change_moves_are_listed() -> None:
