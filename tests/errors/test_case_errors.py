@@ -69,7 +69,7 @@ def test_oversized_file(tmp_path: Path) -> None:
     big.write_text(VALID.format(id="big") + "# " + "x" * MAX_BYTES + "\n")
     batch = load_cases([big])
     assert batch.cases == ()
-    assert _located(batch.errors) == [(None, None, "file too large: over 5 MiB")]
+    assert _located(batch.errors) == [(1, 1, "file too large: over 5 MiB")]
     assert batch.errors[0].span is not None and batch.errors[0].span.source == str(big)
 
 
@@ -83,7 +83,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes(VALID.format(id="caf\xe9").encode("latin-1"))
     batch = load_cases([bad])
-    assert _located(batch.errors) == [(None, None, "not UTF-8 text (byte 7)")]
+    assert _located(batch.errors) == [(1, 8, "not UTF-8 text (byte 7)")]
 
 
 def test_empty_file(tmp_path: Path) -> None:
