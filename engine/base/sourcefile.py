@@ -20,7 +20,7 @@ from engine.base.yamlio import MAX_BYTES
 
 STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 

@@ -20,10 +20,11 @@ from engine.analysis.compare import compare_batch
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.analysis.proofs import prove_invariants
 from engine.analysis.verify import verify
-from engine.base.errors import EngineError, Problem
+from engine.base.errors import EngineError, OutputError, Problem
 from engine.cases.claims import UNCONTESTED, check_party
 from engine.cases.load import CaseBatch, load_cases
 from engine.cases.record import case_json_schema
+from engine.interfaces._output import silence_stdout, write_out
 from engine.present import compare as render_compare
 from engine.present import render
 from engine.readings.load import COMMON, ReadingSet, load_readings
@@ -50,6 +51,10 @@ def _guard(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
+        except OutputError as exc:
+            silence_stdout()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
         except EngineError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
@@ -154,7 +159,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                     results=results, errors=[ErrorInfo.of(p) for p in problems])
     renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
                  "markdown": render.markdown}
-    click.echo(renderers[fmt](report), nl=False)
+    write_out(renderers[fmt](report), nl=False)
     _engine_note(engine)
     _account_note(batch, account)
     if problems:
@@ -182,10 +187,10 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
                            budget=budget, summary=summary)
     _account_note(batch, account)
     if fmt == "json":
-        click.echo(render_compare.json_report(report), nl=False)
+        write_out(render_compare.json_report(report), nl=False)
     else:
         render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
-        click.echo(render_fn(report, summary_only=summary), nl=False)
+        write_out(render_fn(report, summary_only=summary), nl=False)
     _engine_note(engine)
     if report.errors:
         if fmt == "json":
@@ -219,8 +224,8 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
     for loaded in chosen:
         result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
                                source=loaded.source, account=account)
-        click.echo(result.model_dump_json(indent=2) if fmt == "json"
-                   else render.explain(result, rs.readings))
+        write_out(result.model_dump_json(indent=2) if fmt == "json"
+             else render.explain(result, rs.readings))
     _engine_note(engine)
     _account_note(CaseBatch(tuple(chosen)), account)
 
@@ -242,9 +247,9 @@ def readings(rules_dir: str | None, fmt: str) -> None:
                          for s in r.sources.values()
                          if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
             for r in rs.readings.values()]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        write_out(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render.readings_list(rs.readings), nl=False)
+        write_out(render.readings_list(rs.readings), nl=False)
 
 
 @main.command()
@@ -291,7 +296,7 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
         checked.append(f"{len(batch.cases)} valid case(s)")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
-    click.echo(("checked " if not problems else "") + "; ".join(checked)
+    write_out(("checked " if not problems else "") + "; ".join(checked)
                + (f"; {len(problems)} problem(s)" if problems else ": no problems"))
     if problems:
         sys.exit(2)
@@ -325,13 +330,13 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     for mismatch in mismatches:
-        click.echo(f"MISMATCH {mismatch}")
+        write_out(f"MISMATCH {mismatch}")
         outcome = by_id[mismatch.case_id].readings[mismatch.reading]
         fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
-        click.echo(f"    trace: {fired}")
+        write_out(f"    trace: {fired}")
         if outcome.unknown:
-            click.echo(f"    unknown or undecided: {', '.join(outcome.unknown)}")
-    click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
+            write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
+    write_out(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
                f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
     _engine_note(engine)
     _account_note(batch, account)
@@ -372,12 +377,12 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
             results = {r.id: check_invariants(rs, r, examples=examples, seed=seed)
                        for r in selected}
             searched = True
-    click.echo(render.check_report(verifications, results,
+    write_out(render.check_report(verifications, results,
                                    {r.id: len(r.invariants) for r in selected}), nl=False)
     failed = any(v.failed for v in verifications) or any(
         not r.ok for rs_ in results.values() for r in rs_)
     search = f"searched on {examples} cases each, seed {seed}" if searched else "not searched"
-    click.echo("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
+    write_out("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
                f" {sum(v.combinations for v in verifications)} combinations, {declared} "
                f"invariant(s) checked, {search})")
     if failed:
@@ -388,7 +393,7 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
 @_guard
 def schema() -> None:
     """Print the JSON Schema of the case file."""
-    click.echo(json.dumps(case_json_schema(), indent=2))
+    write_out(json.dumps(case_json_schema(), indent=2))
 
 
 if __name__ == "__main__":
