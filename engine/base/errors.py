@@ -41,13 +41,16 @@ class Problem:
 QUOTE_CHARS = 60
 
 
-def quote(value: str, limit: int = QUOTE_CHARS) -> str:
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
     """A value as messages quote it: ``'2020-13-01'``, or its first characters and ``...``.
 
     Every message that echoes what the user wrote goes through here, so no message grows with
-    the input.
+    the input. A value other than a string is shown by its ``repr``, shortened the same way.
     """
-    return repr(value if len(value) <= limit else value[:limit - 3] + "...")
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit - 3] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

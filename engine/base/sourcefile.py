@@ -88,6 +88,8 @@ def read_path(path: Path, *, scanned: bool = False) -> str:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError([Problem(_stat_problem(exc, path), where)]) from None
+    except ValueError:  # a NUL in the name: no file can have it
+        raise InputError([Problem("the file name holds a NUL character", where)]) from None
     return decode(data, source)
 
 

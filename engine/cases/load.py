@@ -138,6 +138,9 @@ def _texts(
                 errors += exc.problems
             continue
         path = Path(raw)
+        if "\x00" in str(raw):  # only a library caller can pass one; the OS refuses it
+            errors.append(Problem("the file name holds a NUL character", SourceSpan(str(path))))
+            continue
         if path.is_dir():
             files, problems = scan_folder(path, SUFFIXES)
             errors += problems

@@ -75,7 +75,7 @@ def _engine_note(engine: EngineChoice) -> None:
                    " the reference evaluator ran instead.", err=True)
 
 
-_rules_opt = click.option("--rules", "rules_dir", type=click.Path(file_okay=False),
+_rules_opt = click.option("--rules", "rules_dir", metavar="DIR",  # checked by load_readings
                           help="Folder of readings to use instead of the bundled ones.")
 _reading_opt = click.option("--reading", "-r", "reading_ids", multiple=True, metavar="ID",
                             help="Restrict to this reading (repeatable).")

@@ -85,7 +85,8 @@ def load_readings(directory: str | Path | None = None, *,
     """
     folder = Path(directory) if directory is not None else bundled_rules_dir()
     if not folder.is_dir():
-        raise RuleFileError([Problem(f"rules folder '{folder}' does not exist",
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise RuleFileError([Problem(f"rules folder '{folder}' {what}",
                                      SourceSpan(str(folder)))])
     # A folder of one's own readings may leave out common.yaml: the bundled one then serves,
     # so the ceasefire instant and the statement's sources stay written once.

@@ -215,7 +215,7 @@ def test_extreme_years() -> None:
                                   "9999-12-31", "9999-12-31T23:59:59Z", "0000-12-31T23:00-02:00"])
 def test_times_whose_interval_leaves_the_years_1_to_9999_are_refused(text: str) -> None:
     # In some zone these start in year 0 or end in year 10000, which no conversion survives.
-    with pytest.raises(ValueError, match="out of range|not in 1..9999"):
+    with pytest.raises(ValueError, match=r"out of range|not in 1\.\.9999"):
         parse_time_text(text)
 
 
@@ -274,7 +274,8 @@ ZONES = st.one_of(
         ]
     ).map(ZoneInfo),
 )
-DATETIMES = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30))
+# Years 2-9998: a time whose year, in some zone, reaches year 0 or 10000 is refused.
+DATETIMES = st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31))
 OFFSETS = st.integers(-18 * 60, 18 * 60)
 
 
