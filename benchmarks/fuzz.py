@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,18 +67,20 @@ def _worker(seed: int, until: float, out: Path, targets: list[str]) -> None:
             args: list[str] = []
             if target == "cases":
                 data = mutate(rnd.choice(cases).read_bytes(), rnd)
-                current.write_bytes(data)
+                record: dict[str, object] = {"data": data.decode("latin-1")}
             elif target == "readings":
                 seed_file = rnd.choice(readings)
                 files = {p.name: p.read_bytes() for p in seed_file.parent.glob("*.yaml")}
                 files[seed_file.name] = mutate(files[seed_file.name], rnd)
-                current.write_text(json.dumps({k: v.decode("latin-1") for k, v in files.items()}))
+                record = {"files": {k: v.decode("latin-1") for k, v in files.items()}}
             else:
                 quick = tuple(c for c in COMMANDS if c != "check")
                 args = choose_args(rnd, cli_paths,
                                    COMMANDS if rnd.random() < CHECK_SHARE else quick)
                 data = mutate(rnd.choice(cases).read_bytes(), rnd)
-                current.write_text(json.dumps({"args": args, "stdin": data.decode("latin-1")}))
+                record = {"args": args, "stdin": data.decode("latin-1")}
+            # Bytes as latin-1 text: JSON holds any byte string that way, unchanged.
+            current.write_text(json.dumps({"target": target, **record}))
             try:
                 if target == "cases":
                     check_case_file(data, bundled, work)
@@ -100,19 +101,19 @@ def _worker(seed: int, until: float, out: Path, targets: list[str]) -> None:
 def _save(out: Path, name: str, current: Path, why: str) -> None:
     """Keep the input in ``current`` as ``out/crash-NAME`` with ``why`` beside it."""
     try:
-        record = json.loads(current.read_text(encoding="latin-1"))
-    except (ValueError, UnicodeDecodeError):
-        record = None
-    if isinstance(record, dict) and "args" in record:
+        record = json.loads(current.read_text())
+    except (OSError, ValueError):
+        record = {"target": "none"}
+    if record["target"] == "cli":
         (out / f"crash-{name}.json").write_text(json.dumps(record["args"]))
         (out / f"crash-{name}.stdin").write_bytes(record["stdin"].encode("latin-1"))
-    elif isinstance(record, dict):
+    elif record["target"] == "readings":
         folder = out / f"crash-{name}"
         folder.mkdir(exist_ok=True)
-        for file, text in record.items():
+        for file, text in record["files"].items():
             (folder / file).write_bytes(text.encode("latin-1"))
-    else:
-        shutil.copy(current, out / f"crash-{name}.yaml")
+    elif record["target"] == "cases":
+        (out / f"crash-{name}.yaml").write_bytes(record["data"].encode("latin-1"))
     (out / f"crash-{name}.txt").write_text(why)
     print(f"CRASH {name}: {why.strip().splitlines()[-1][:300]}", flush=True)
 

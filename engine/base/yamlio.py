@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from engine.base.errors import InputError, Problem, SourceSpan, quote
+from engine.base.errors import QUOTE_CHARS, InputError, Problem, SourceSpan, quote
 
 #: Largest input accepted, in bytes: case files are small; a larger file is a mistake or an attack.
 MAX_BYTES = 5 * 1024 * 1024
@@ -258,6 +258,8 @@ def load_documents(text: str, source: str) -> list[Document]:
         mark = exc.problem_mark or exc.context_mark
         span = SourceSpan(source, mark.line + 1, mark.column + 1) if mark else SourceSpan(source)
         what = exc.problem or exc.context or "malformed YAML"
+        # PyYAML quotes what it found (an alias name, a tag): whole, it could be megabytes.
+        what = what if len(what) <= 2 * QUOTE_CHARS else what[:2 * QUOTE_CHARS - 3] + "..."
         raise InputError([Problem(f"malformed YAML/JSON: {what}", span)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1))]) \

@@ -73,13 +73,13 @@ def check_party(text: str) -> str:
                          "another body (ICRC, HRW): a letter, then letters, digits, '_' or '-'; "
                          f"found {found(text)}")
     if text in RESERVED:
-        raise ValueError(f"'{text}' is reserved (it labels who supplied a fact): name the party "
-                         "or body that made the claim")
+        raise ValueError(f"{quote(text)} is reserved (it labels who supplied a fact): name the "
+                         "party or body that made the claim")
     if len(text) == 2 and (text.isupper() or text.upper() in ALPHA2):
         check_alpha2(text)
     state = alpha2_for_alpha3(text) if text.isupper() else None
     if state is not None:
-        raise ValueError(f"'{text}' is an ISO 3166-1 alpha-3 code: write the state's alpha-2 "
+        raise ValueError(f"{quote(text)} is an ISO 3166-1 alpha-3 code: write the state's alpha-2 "
                          f"code (did you mean '{state}'?)")
     return text
 

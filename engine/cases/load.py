@@ -17,7 +17,15 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from engine.base.errors import CaseFileError, EngineError, InputError, Problem, SourceSpan, found
+from engine.base.errors import (
+    CaseFileError,
+    EngineError,
+    InputError,
+    Problem,
+    SourceSpan,
+    found,
+    quote,
+)
 from engine.base.sourcefile import STDIN_NAME, read_path, read_stream, scan_folder
 from engine.base.yamlio import Document, Loc, load_documents
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
@@ -51,7 +59,7 @@ class LoadedCase:
     def failed(self, exc: EngineError) -> list[Problem]:
         """The problems of an evaluation of this case that failed, named and located by it, so
         that one failing case does not sink a batch."""
-        return [Problem(f"case '{self.record.id}': {p.message}", p.span or self.span)
+        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span)
                 for p in exc.problems]
 
 
@@ -101,7 +109,8 @@ def load_cases(
                 else:
                     where = loaded.span_of("id")
                     errors.append(
-                        Problem(f"duplicate case id '{record.id}' (first at {first.span})", where)
+                        Problem(f"duplicate case id {quote(record.id)} (first at {first.span})",
+                                where)
                     )
     return CaseBatch(tuple(cases), tuple(errors))
 
