@@ -24,6 +24,29 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
+def display_name(path: str | Path) -> str:
+    """A file name as messages and outputs show it: always valid UTF-8 text.
+
+    A name whose bytes are not UTF-8 (``caf\xe9.yaml`` from a Latin-1 system) reaches Python
+    with lone surrogates that no output could encode; they are shown as ``\xe9`` escapes.
+    """
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _escapable(name) else name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return name
+
+
+def _escapable(name: str) -> bool:
+    try:
+        name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _too_large(source: str) -> InputError:
     return InputError([Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB",
                                SourceSpan(source, 1, 1))])
@@ -75,7 +98,7 @@ def read_path(path: Path, *, scanned: bool = False) -> str:
         InputError: located: missing, a broken or looping link, not a regular file (scanned),
             unreadable, larger than the cap, or not UTF-8.
     """
-    source = str(path)
+    source = display_name(path)
     where = SourceSpan(source)
     try:
         mode = os.stat(path).st_mode
@@ -88,8 +111,8 @@ def read_path(path: Path, *, scanned: bool = False) -> str:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError([Problem(_stat_problem(exc, path), where)]) from None
-    except ValueError:  # a NUL in the name: no file can have it
-        raise InputError([Problem("the file name holds a NUL character", where)]) from None
+    except ValueError:  # a NUL in the name, or a lone surrogate: no file can have it
+        raise InputError([Problem("the file name cannot name a file", where)]) from None
     return decode(data, source)
 
 
@@ -132,7 +155,7 @@ def scan_folder(folder: Path, suffixes: Iterable[str], *,
             entries = list(os.scandir(current))
         except OSError as exc:
             problems.append(Problem(f"cannot read folder: {exc.strerror or exc}",
-                                    SourceSpan(str(current))))
+                                    SourceSpan(display_name(current))))
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -145,12 +168,12 @@ def scan_folder(folder: Path, suffixes: Iterable[str], *,
                 mode = os.stat(path).st_mode
             except OSError as exc:
                 problems.append(Problem(_stat_problem(exc, path) + ": skipped",
-                                        SourceSpan(str(path))))
+                                        SourceSpan(display_name(path))))
                 continue
             kind = _kind(mode)
             if kind is not None:
                 problems.append(Problem(f"not a regular file ({kind}): skipped",
-                                        SourceSpan(str(path))))
+                                        SourceSpan(display_name(path))))
             elif stat.S_ISREG(mode):
                 files.append(path)
     return sorted(files), sorted(problems, key=lambda p: str(p.span))

@@ -26,7 +26,13 @@ from engine.base.errors import (
     found,
     quote,
 )
-from engine.base.sourcefile import STDIN_NAME, read_path, read_stream, scan_folder
+from engine.base.sourcefile import (
+    STDIN_NAME,
+    display_name,
+    read_path,
+    read_stream,
+    scan_folder,
+)
 from engine.base.yamlio import Document, Loc, load_documents
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
@@ -147,15 +153,15 @@ def _texts(
                 errors += exc.problems
             continue
         path = Path(raw)
-        if "\x00" in str(raw):  # only a library caller can pass one; the OS refuses it
-            errors.append(Problem("the file name holds a NUL character", SourceSpan(str(path))))
+        if (bad_name := _bad_name(str(raw))) is not None:
+            errors.append(Problem(bad_name, SourceSpan(display_name(raw))))
             continue
         if path.is_dir():
             files, problems = scan_folder(path, SUFFIXES)
             errors += problems
             if not files and not problems:
                 errors.append(Problem("no case files (*.yaml, *.yml, *.json) in this folder",
-                                      SourceSpan(str(path))))
+                                      SourceSpan(display_name(path))))
         else:
             files = [path]
         for file in files:
@@ -165,9 +171,22 @@ def _texts(
             if real not in seen:
                 seen.add(real)
                 try:
-                    yield str(file), read_path(file, scanned=file is not path)
+                    yield display_name(file), read_path(file, scanned=file is not path)
                 except InputError as exc:
                     errors += exc.problems
+
+
+def _bad_name(name: str) -> str | None:
+    """Why no file can have this name, or None. Only a library caller (or an in-process runner)
+    can pass such a name: the OS refuses a NUL in argv, and decodes other bytes so that they
+    encode back."""
+    if "\x00" in name:
+        return "the file name holds a NUL character"
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        return "the file name holds characters no file name can (a lone surrogate)"
+    return None
 
 
 def _items(

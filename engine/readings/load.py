@@ -20,7 +20,7 @@ from engine.base.errors import (
     UsageError,
     suggest,
 )
-from engine.base.sourcefile import read_path, scan_folder
+from engine.base.sourcefile import display_name, read_path, scan_folder
 from engine.base.yamlio import Document, load_documents
 from engine.readings._compiler import compile_common, compile_reading
 from engine.readings.model import Common, Reading
@@ -63,10 +63,10 @@ def _load_one(path: Path) -> Document:
     except InputError as exc:
         raise RuleFileError([Problem(f"cannot read rule file: {p.message}", p.span)
                              for p in exc.problems]) from None
-    docs = load_documents(text, str(path))
+    docs = load_documents(text, display_name(path))
     if len(docs) != 1:
         raise RuleFileError([Problem(f"expected exactly one YAML document, found {len(docs)}",
-                                     SourceSpan(str(path), 1, 1))])
+                                     SourceSpan(display_name(path), 1, 1))])
     return docs[0]
 
 

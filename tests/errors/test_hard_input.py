@@ -212,3 +212,31 @@ def test_a_rule_file_with_bad_bytes_is_located(tmp_path: Path) -> None:
     [problem] = info.value.problems
     assert problem.span is not None and problem.span.source == str(victim)
     assert problem.span.line is not None and "not UTF-8 text (byte 40)" in problem.message
+
+
+def test_a_nul_in_a_path_is_a_problem_not_a_crash() -> None:
+    # Only a library caller (or an in-process runner) can pass one: the OS refuses it in argv.
+    batch = load_cases(["bad\x00name.yaml", str(VALID)])
+    assert [c.record.id for c in batch.cases] == ["capture-at-ceasefire-instant"]
+    assert [p.message for p in batch.errors] == ["the file name holds a NUL character"]
+
+
+def test_a_surrogate_in_a_path_argument_is_a_problem() -> None:
+    # Found by the fuzzer (benchmarks/fuzz.py, seed 21): exit 3 before.
+    from click.testing import CliRunner
+
+    from engine.interfaces.cli import main
+
+    for command in ("evaluate", "compare", "validate", "test"):
+        result = CliRunner().invoke(main, [command, "\udc1c", str(VALID)])
+        assert result.exit_code == 2, result.output
+        assert "\\udc1c: the file name holds characters no file name can" in result.output
+
+
+def test_a_file_name_that_is_not_utf8_shows_escaped(tmp_path: Path) -> None:
+    # Its bytes reach Python as lone surrogates, which JSON output could not encode (exit 3).
+    latin = os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9.yaml")
+    Path(latin).write_bytes(VALID.read_bytes())
+    done = cli("evaluate", latin, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert b'caf\\\\xe9.yaml"' in done.stdout

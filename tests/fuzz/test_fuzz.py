@@ -51,14 +51,14 @@ def test_the_seeds_are_there() -> None:
     assert len(CASES) > 50 and len(READINGS) >= 5
 
 
-@bounded(250)
+@bounded(150)
 @given(seed=st.sampled_from(CASES), rnd=RANDOMS)
 def test_mutated_case_files(bundled: ReadingSet, seed: Path, rnd: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         check_case_file(mutate(seed.read_bytes(), rnd), bundled, Path(tmp))
 
 
-@bounded(40)
+@bounded(20)
 @given(seed=st.sampled_from(READINGS), rnd=RANDOMS)
 def test_mutated_reading_files(seed: Path, rnd: random.Random) -> None:
     files = {p.name: p.read_bytes() for p in seed.parent.glob("*.yaml")}
@@ -72,7 +72,7 @@ CLI_PATHS = [str(p) for p in CASES[::7]] + [
     str(ROOT / "cases"), str(ROOT / "rules"), "-", "/dev/null", "/nonexistent.yaml"]
 
 
-@bounded(40)
+@bounded(30)
 @given(rnd=RANDOMS, stdin=st.sampled_from([b"", b"\x00", b"id: x\n", b"\xff\xfe",
                                             (ROOT / "cases" / "capture-at-ceasefire-instant.yaml")
                                             .read_bytes()]))
