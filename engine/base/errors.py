@@ -37,8 +37,26 @@ class Problem:
         return f"{self.span}: {self.message}" if self.span else self.message
 
 
+#: Most characters of a bad value quoted back in a message: a 5 MB value is not echoed whole.
+QUOTE_CHARS = 60
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A value as messages quote it: ``'2020-13-01'``, or its first characters and ``...``.
+
+    Every message that echoes what the user wrote goes through here, so no message grows with
+    the input. A value other than a string is shown by its ``repr``, shortened the same way.
+    """
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit - 3] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""`` when none is close."""
+    if len(word) > QUOTE_CHARS:  # nothing is close to a huge word; spare difflib the work
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -50,9 +68,9 @@ def found(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {quote(str(value))[1:-1]}"
     if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
+        return quote(value)
     if isinstance(value, Mapping):
         return "a mapping"
     if isinstance(value, list | tuple):
@@ -84,6 +102,11 @@ class RuleFileError(EngineError, ValueError):
 
 class EvaluationError(EngineError, RuntimeError):
     """Evaluation failed: a conflict between undefeated rules, or the firing cap was hit."""
+
+
+class OutputError(EngineError, OSError):
+    """The output could not be written (a full disk, a closed pipe, an encoding that cannot
+    hold the text)."""
 
 
 class BackendError(EngineError, RuntimeError):

@@ -10,19 +10,36 @@ JSON get positions too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from engine.base.errors import InputError, Problem, SourceSpan
+from engine.base.errors import QUOTE_CHARS, InputError, Problem, SourceSpan, quote
 
 #: Largest input accepted, in bytes: case files are small; a larger file is a mistake or an attack.
 MAX_BYTES = 5 * 1024 * 1024
-#: Largest number of YAML nodes in one input (guards against alias "billion laughs" expansion).
+#: Largest number of YAML values in one input, counting every expansion of an alias wherever it
+#: expands (guards against "billion laughs" expansion, in values, keys and merges alike).
 MAX_NODES = 200_000
+#: Deepest nesting of mappings and lists (and of alias and merge chains): case files nest a few
+#: levels, and a deeper input would exhaust Python's stack in the parser.
+MAX_DEPTH = 100
+#: Longest number literal, in characters: Python refuses integers of more than 4,300 digits, and
+#: no field needs more than a handful.
+MAX_NUMBER_CHARS = 100
 
 Loc = tuple[str | int, ...]
+
+_YAML = "tag:yaml.org,2002:"
+_MERGE = _YAML + "merge"
+_NUMBERS = frozenset((_YAML + "int", _YAML + "float"))
+_PLAIN_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+#: Characters refused in text, even when written as escapes: controls other than tab and line
+#: breaks, lone surrogates (which no output encoding can hold), and the two non-characters.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff"
+                      "\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -47,8 +64,40 @@ class Document:
         return self.values.get((), SourceSpan(self.source, 1, 1))
 
 
+def _span(source: str, node: yaml.Node | yaml.Event) -> SourceSpan:
+    mark = node.start_mark
+    return SourceSpan(source, mark.line + 1, mark.column + 1) if mark else SourceSpan(source, 1, 1)
+
+
+def refused_character(text: str) -> str | None:
+    """Describe the first character of ``text`` that no input may hold, or None."""
+    match = _REFUSED.search(text)
+    if match is None:
+        return None
+    code = ord(match[0])
+    what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"{what} (U+{code:04X}) is not allowed in text"
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps, so dates stay the strings the author wrote."""
+    """SafeLoader without implicit timestamps (dates stay the strings the author wrote), whose
+    composer stops at :data:`MAX_DEPTH` instead of exhausting the stack."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose one node, refusing nesting deeper than :data:`MAX_DEPTH`."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise InputError([Problem(f"nested deeper than {MAX_DEPTH} levels",
+                                          _span(self.source, self.peek_event()))])  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -56,17 +105,13 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_PLAIN_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
-)
-
-
-def _span(source: str, node: yaml.Node) -> SourceSpan:
-    return SourceSpan(source, node.start_mark.line + 1, node.start_mark.column + 1)
-
 
 class _Builder:
-    """Turns a composed node tree into plain values, collecting positions and problems."""
+    """Turns a composed node tree into plain values, collecting positions and problems.
+
+    Aliases are walked where they expand, so each expansion counts against :data:`MAX_NODES`
+    and :data:`MAX_DEPTH` (an alias inside its own anchor ends at the depth cap).
+    """
 
     def __init__(self, loader: _Loader, source: str) -> None:
         self.loader = loader
@@ -74,38 +119,110 @@ class _Builder:
         self.values: dict[Loc, SourceSpan] = {}
         self.keys: dict[Loc, SourceSpan] = {}
         self.count = 0
+        self.depth = 0
 
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
+    def _fail(self, message: str, node: yaml.Node) -> InputError:
+        return InputError([Problem(message, _span(self.source, node))])
+
+    def _enter(self, node: yaml.Node) -> None:
         self.count += 1
         if self.count > MAX_NODES:
-            raise InputError([Problem(f"document too large: more than {MAX_NODES} values",
-                                      _span(self.source, node))])
-        self.values[loc] = _span(self.source, node)
+            raise self._fail(f"document too large: more than {MAX_NODES} values", node)
+        if self.depth > MAX_DEPTH:
+            raise self._fail(f"nested deeper than {MAX_DEPTH} levels (through aliases)", node)
         if node.tag not in _PLAIN_TAGS:
-            raise InputError([Problem(
-                f"YAML tag '{node.tag}' is not allowed: case and rule files hold plain data only"
-                " (the tag was not executed)", _span(self.source, node))])
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+            raise self._fail(
+                f"YAML tag {quote(node.tag)} is not allowed: case and rule files hold plain data"
+                " only (the tag was not executed)", node)
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)
-        out: dict[str, Any] = {}
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self._enter(node)
+        self.values[loc] = _span(self.source, node)
+        self.depth += 1
+        try:
+            if isinstance(node, yaml.MappingNode):
+                out: dict[str, Any] = {}
+                self._merge(node, loc, out, explicit=True)
+                return out
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+            return self._scalar(node)
+        finally:
+            self.depth -= 1
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag in _NUMBERS and len(node.value) > MAX_NUMBER_CHARS:
+            raise self._fail(f"number too long: {len(node.value)} characters, at most"
+                             f" {MAX_NUMBER_CHARS}", node)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            raise self._fail(f"cannot read {quote(str(node.value))}: {exc}", node) from None
+        if isinstance(value, str) and (refused := refused_character(value)):
+            raise self._fail(f"{refused} (in {quote(value)})", node)
+        return value
+
+    def _key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self._fail("a mapping key must be a name, not a mapping or a list", node)
+        self._enter(node)
+        key = self._scalar(node)
+        if isinstance(key, str):
+            return key
+        # Keys such as `8:` or `true:` arrive as int/bool; field names are strings.
+        return str(key).lower() if isinstance(key, bool) else str(key)
+
+    def _merge(self, node: yaml.MappingNode, loc: Loc, out: dict[str, Any], *,
+               explicit: bool) -> None:
+        """Add the pairs of ``node`` to ``out``, its merged mappings (``<<: *base``) after.
+
+        The YAML merge rule: a mapping's own keys override merged ones, and of several merged
+        mappings (``<<: [*a, *b]``) the earlier wins. Keys already in ``out`` came from a mapping
+        of higher precedence; only a key written twice in one mapping is an error.
+        """
+        own: dict[str, yaml.Node] = {}
+        merges: list[yaml.MappingNode] = []
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                # Keys such as `8:` or `true:` arrive as int/bool; field names are strings.
-                key = str(key).lower() if isinstance(key, bool) else str(key)
-            if key in out:
-                raise InputError([Problem(
-                    f"duplicate key '{key}' (first at line {self.keys[(*loc, key)].line})",
-                    _span(self.source, key_node))])
+            if key_node.tag == _MERGE:
+                if merges:
+                    raise self._fail("duplicate key '<<' (merge each mapping once, or list them:"
+                                     " <<: [*a, *b])", key_node)
+                merges = self._merged(value_node)
+                continue
+            key = self._key(key_node)
+            if key in own:
+                first = _span(self.source, own[key])
+                raise self._fail(f"duplicate key {quote(key)} (first at line {first.line})",
+                                 key_node)
+            own[key] = key_node
+            if key in out and not explicit:
+                continue
             self.keys[(*loc, key)] = _span(self.source, key_node)
             out[key] = self.build(value_node, (*loc, key))
-        return out
+        for merged in merges:
+            self._enter(merged)
+            self.depth += 1
+            try:
+                self._merge(merged, loc, out, explicit=False)
+            finally:
+                self.depth -= 1
+
+    def _merged(self, node: yaml.Node) -> list[yaml.MappingNode]:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        mappings = [item for item in items if isinstance(item, yaml.MappingNode)]
+        if len(mappings) != len(items):
+            raise self._fail("a merge key '<<' takes a mapping or a list of mappings", node)
+        return mappings
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
+    """PyYAML's complaint about a raw character, located by line and column."""
+    pos = exc.position
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = refused_character(char) or f"character U+{ord(char):04X} is not allowed"
+    return Problem(message, SourceSpan(source, line, column))
 
 
 def load_documents(text: str, source: str) -> list[Document]:
@@ -116,15 +233,18 @@ def load_documents(text: str, source: str) -> list[Document]:
         source: the name to report in positions (a path, or ``<stdin>``).
 
     Raises:
-        InputError: malformed YAML/JSON, an object-building tag, duplicate keys, or a document
-            larger than the limits.
+        InputError: malformed YAML/JSON, an object-building tag, duplicate keys, a refused
+            character, or a document beyond the limits (size, values, nesting, number length);
+            always located, never another exception.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise InputError([Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB",
-                                  SourceSpan(source))])
-    loader = _Loader(text)
+                                  SourceSpan(source, 1, 1))])
     docs: list[Document] = []
+    loader: _Loader | None = None
     try:
+        # The reader checks every character as it is constructed, so this is inside the guard.
+        loader = _Loader(text, source)
         while loader.check_node():
             node = loader.get_node()
             if node is None:
@@ -132,15 +252,21 @@ def load_documents(text: str, source: str) -> list[Document]:
             builder = _Builder(loader, source)
             data = builder.build(node, ())
             docs.append(Document(data, source, builder.values, builder.keys))
+    except yaml.reader.ReaderError as exc:
+        raise InputError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = SourceSpan(source, mark.line + 1, mark.column + 1) if mark else SourceSpan(source)
         what = exc.problem or exc.context or "malformed YAML"
+        # PyYAML quotes what it found (an alias name, a tag): whole, it could be megabytes.
+        what = what if len(what) <= 2 * QUOTE_CHARS else what[:2 * QUOTE_CHARS - 3] + "..."
         raise InputError([Problem(f"malformed YAML/JSON: {what}", span)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source))]) from None
+        raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1))]) \
+            from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return docs
 
 

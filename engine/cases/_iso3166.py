@@ -7,6 +7,8 @@ someone meant when they wrote ``ARM`` or ``AZE``.
 
 from __future__ import annotations
 
+from engine.base.errors import quote
+
 _ALPHA2_TEXT = (
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
     "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ "
@@ -66,7 +68,7 @@ def check_alpha2(code: str) -> str:
         # No fuzzy matching: two-letter codes are so alike that a guess would mislead
         # (difflib offers Argentina's 'AR' for 'ARM').
         hint = ""
-    raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code{hint}")
+    raise ValueError(f"{quote(code)} is not an ISO 3166-1 alpha-2 code{hint}")
 
 
 def alpha2_for_alpha3(code: str) -> str | None:

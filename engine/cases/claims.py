@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.base.errors import found
+from engine.base.errors import found, quote
 from engine.base.frozen import FrozenDict, freeze
 from engine.cases import timeval
 from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
@@ -78,13 +78,13 @@ def check_party(text: str) -> str:
                          "another body (ICRC, HRW): a letter, then letters, digits, '_' or '-'; "
                          f"found {found(text)}")
     if text in RESERVED:
-        raise ValueError(f"'{text}' is reserved (it labels who supplied a fact): name the party "
-                         "or body that made the claim")
+        raise ValueError(f"{quote(text)} is reserved (it labels who supplied a fact): name the "
+                         "party or body that made the claim")
     if len(text) == 2 and (text.isupper() or text.upper() in ALPHA2):
         check_alpha2(text)
     state = alpha2_for_alpha3(text) if text.isupper() else None
     if state is not None:
-        raise ValueError(f"'{text}' is an ISO 3166-1 alpha-3 code: write the state's alpha-2 "
+        raise ValueError(f"{quote(text)} is an ISO 3166-1 alpha-3 code: write the state's alpha-2 "
                          f"code (did you mean '{state}'?)")
     return text
 
@@ -264,11 +264,11 @@ def _gather_given(model: type[BaseModel], given: Any, lists: dict[str, list[tupl
         where: Loc = ("claims", path)
         if path not in claimable_paths(model):
             why = NOT_CLAIMABLE.get(path) or "it is not a field of a case"
-            issues.append(_issue(where, f"'{path}' takes no claims: {why}; claimable: "
+            issues.append(_issue(where, f"{quote(path)} takes no claims: {why}; claimable: "
                                         f"{', '.join(claimable_paths(model))}", path))
         elif path in lists:
-            issues.append(_issue(where, f"claims on {path} are given twice: inline and under "
-                                        "claims", items))
+            issues.append(_issue(where, f"claims on {quote(path)[1:-1]} are given twice: inline "
+                                        "and under claims", items))
         elif not isinstance(items, list | tuple) or not items:
             issues.append(_issue(where, "expected a non-empty list of claims; found "
                                         f"{found(items) if items else 'an empty list'}", items))

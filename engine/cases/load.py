@@ -7,6 +7,7 @@ across the whole batch.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,23 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from engine.base.errors import CaseFileError, EngineError, InputError, Problem, SourceSpan, found
-from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
+from engine.base.errors import (
+    CaseFileError,
+    EngineError,
+    InputError,
+    Problem,
+    SourceSpan,
+    found,
+    quote,
+)
+from engine.base.sourcefile import (
+    STDIN_NAME,
+    display_name,
+    read_path,
+    read_stream,
+    scan_folder,
+)
+from engine.base.yamlio import Document, Loc, load_documents
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
 
@@ -49,7 +65,7 @@ class LoadedCase:
     def failed(self, exc: EngineError) -> list[Problem]:
         """The problems of an evaluation of this case that failed, named and located by it, so
         that one failing case does not sink a batch."""
-        return [Problem(f"case '{self.record.id}': {p.message}", p.span or self.span)
+        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span)
                 for p in exc.problems]
 
 
@@ -83,7 +99,7 @@ def load_cases(
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     first_by_id: dict[str, LoadedCase] = {}
-    for source, text in _texts(paths, stdin or sys.stdin, errors):
+    for source, text in _texts(paths, stdin if stdin is not None else sys.stdin, errors):
         try:
             documents = load_documents(text, source)
         except InputError as exc:
@@ -99,7 +115,8 @@ def load_cases(
                 else:
                     where = loaded.span_of("id")
                     errors.append(
-                        Problem(f"duplicate case id '{record.id}' (first at {first.span})", where)
+                        Problem(f"duplicate case id {quote(record.id)} (first at {first.span})",
+                                where)
                     )
     return CaseBatch(tuple(cases), tuple(errors))
 
@@ -124,50 +141,51 @@ def load_case_dict(
 
 
 def _texts(
-    paths: Sequence[str | Path], stdin: TextIO, errors: list[Problem]
+    paths: Sequence[str | Path], stdin: TextIO | None, errors: list[Problem]
 ) -> Iterator[tuple[str, str]]:
     """Yield ``(source, text)`` for every input file, recording those that cannot be read."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
         if str(raw) == STDIN:
-            yield "<stdin>", stdin.read(MAX_BYTES + 1)
+            try:
+                yield STDIN_NAME, read_stream(stdin)
+            except InputError as exc:
+                errors += exc.problems
             continue
         path = Path(raw)
+        if (bad_name := _bad_name(str(raw))) is not None:
+            errors.append(Problem(bad_name, SourceSpan(display_name(raw))))
+            continue
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
-            files = [p for p in files if p.is_file()]
-            if not files:
-                errors.append(
-                    Problem(
-                        "no case files (*.yaml, *.yml, *.json) in this folder",
-                        SourceSpan(str(path)),
-                    )
-                )
+            files, problems = scan_folder(path, SUFFIXES)
+            errors += problems
+            if not files and not problems:
+                errors.append(Problem("no case files (*.yaml, *.yml, *.json) in this folder",
+                                      SourceSpan(display_name(path))))
         else:
             files = [path]
         for file in files:
-            # The same file named twice (a folder and one of its files) is read once.
-            if file.resolve() not in seen:
-                seen.add(file.resolve())
-                text = _read(file, errors)
-                if text is not None:
-                    yield str(file), text
+            # The same file named twice (a folder and one of its files) is read once; realpath,
+            # unlike Path.resolve, does not raise on a link loop.
+            real = os.path.realpath(file)
+            if real not in seen:
+                seen.add(real)
+                try:
+                    yield display_name(file), read_path(file, scanned=file is not path)
+                except InputError as exc:
+                    errors += exc.problems
 
 
-def _read(file: Path, errors: list[Problem]) -> str | None:
-    where = SourceSpan(str(file))
+def _bad_name(name: str) -> str | None:
+    """Why no file can have this name, or None. Only a library caller (or an in-process runner)
+    can pass such a name: the OS refuses a NUL in argv, and decodes other bytes so that they
+    encode back."""
+    if "\x00" in name:
+        return "the file name holds a NUL character"
     try:
-        # Checked before reading: a huge file is refused without loading it into memory.
-        if file.stat().st_size > MAX_BYTES:
-            errors.append(Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB", where))
-            return None
-        return file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        errors.append(Problem("no such file or folder", where))
-    except UnicodeDecodeError as exc:
-        errors.append(Problem(f"not UTF-8 text (byte {exc.start})", where))
-    except OSError as exc:
-        errors.append(Problem(f"cannot read: {exc.strerror or exc}", where))
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        return "the file name holds characters no file name can (a lone surrogate)"
     return None
 
 
@@ -177,7 +195,8 @@ def _items(
     """Yield every case-shaped item: each document is a case or a list of cases."""
     if not documents:
         errors.append(
-            Problem("no case in file: expected a case or a list of cases", SourceSpan(source))
+            Problem("no case in file: expected a case or a list of cases",
+                    SourceSpan(source, 1, 1))
         )
     for doc in documents:
         if isinstance(doc.data, list):

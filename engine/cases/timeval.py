@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from engine.base.errors import suggest
+from engine.base.errors import quote, suggest
 
 TimeKind = Literal["instant", "local_datetime", "date", "month", "year"]
 Comparison = Literal["before", "after", "undecided"]
@@ -33,6 +33,12 @@ ACCEPTED_ZONES = "a UTC offset (+04:00, -03:30), Z, UTC, or an IANA zone name (A
 MAX_OFFSET_MINUTES = 18 * 60
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# The first and last UTC seconds a date can be written for; every time's interval, in any
+# zone, must lie within them (wider offsets could push a day into year 0 or 10000).
+_MIN_EPOCH = (date.min.toordinal() - _EPOCH_ORDINAL) * 86_400
+_MAX_EPOCH = (date.max.toordinal() - _EPOCH_ORDINAL + 1) * 86_400 - 1
+#: The earliest and latest dates accepted, whatever the zone.
+FIRST_TIME, LAST_TIME = "0001-01-02", "9999-12-30"
 
 # One pattern for every form: which groups matched tells the kind.
 _TIME = re.compile(
@@ -127,7 +133,7 @@ def as_written(value: TimeValue) -> str | dict[str, str]:
 def _parse_offset(raw: str, text: str) -> int:
     if raw in ("Z", "z"):
         return 0
-    where = f"bad offset '{raw}'" + (f" in '{text}'" if raw != text else "")
+    where = f"bad offset {quote(raw)}" + (f" in {quote(text)}" if raw != text else "")
     match = _OFFSET.fullmatch(raw)
     if match is None:
         raise ValueError(f"{where}: expected +HH:MM, -HH:MM or Z")
@@ -156,22 +162,35 @@ def parse_time_text(text: str) -> LocalTime:
     """
     match = _TIME.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"'{text}' is not a time: expected {ACCEPTED_TIMES}")
+        raise ValueError(f"{quote(text)} is not a time: expected {ACCEPTED_TIMES}")
     parts = [int(g or d) for g, d in zip(match.groups()[:6], "011000", strict=True)]
     year, month, day, hour, minute, second = parts
     for what, value, (low, high) in zip(_FIELDS, parts, _LIMITS, strict=True):
         if what != "day" and not low <= value <= high:
-            raise ValueError(f"impossible time '{text}': {what} {value} is not in {low}..{high}")
+            raise ValueError(f"impossible time {quote(text)}: {what} {value} is not in"
+                             f" {low}..{high}")
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
-        raise ValueError(f"impossible time '{text}': {year:04d}-{month:02d} has no day {day}")
+        raise ValueError(f"impossible time {quote(text)}: {year:04d}-{month:02d} has no day {day}")
     # Only whole seconds matter to intervals; the fraction is kept for faithful round trips.
     microsecond = int((match[7] or "0")[:6].ljust(6, "0"))
     offset = None if match[8] is None else _parse_offset(match[8], text)
     # Month, day and hour groups present: none is a year, one a month, two a date, three a time.
     kinds: tuple[TimeKind, ...] = ("year", "month", "date", "local_datetime")
     kind = kinds[sum(g is not None for g in match.groups()[1:4])] if offset is None else "instant"
-    return LocalTime(kind, year, month, day, hour, minute, second, microsecond, offset)
+    parsed = LocalTime(kind, year, month, day, hour, minute, second, microsecond, offset)
+    _check_range(parsed, text)
+    return parsed
+
+
+def _check_range(value: LocalTime, text: str) -> None:
+    """Refuse a time whose UTC interval, in any zone a case may name, leaves the years
+    1-9999 that dates can be written in (``0001-01-01`` in +04:00 starts in year 0)."""
+    zones = EXTREME_ZONES
+    if min(_start(value, z) for z in zones) < _MIN_EPOCH or \
+            max(_end(value, z) for z in zones) > _MAX_EPOCH:
+        raise ValueError(f"time {quote(text)} is out of range: times must lie between "
+                         f"{FIRST_TIME} and {LAST_TIME} in every zone")
 
 
 def parse_instant(text: str) -> int:
@@ -182,7 +201,8 @@ def parse_instant(text: str) -> int:
     """
     value = parse_time_text(text)
     if value.kind != "instant":
-        raise ValueError(f"'{text}' is not an instant: expected a date and time with offset or Z")
+        raise ValueError(f"{quote(text)} is not an instant: expected a date and time with offset"
+                         " or Z")
     return to_interval(value, UTC).lo
 
 
@@ -216,7 +236,7 @@ def parse_zone(text: str) -> tzinfo:
     # Match case-insensitively first, since "asia/baku" surely means Asia/Baku.
     hint = next((f" (did you mean '{n}'?)" for n in names if n.lower() == stripped.lower()), "")
     hint = hint or suggest(stripped, names)
-    raise ValueError(f"unknown time zone '{text}': expected {ACCEPTED_ZONES}{hint}")
+    raise ValueError(f"unknown time zone {quote(text)}: expected {ACCEPTED_ZONES}{hint}")
 
 
 def _utc(ordinal: int, seconds: int, zone: tzinfo, offset_minutes: int | None) -> int:

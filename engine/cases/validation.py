@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.base.errors import Problem, SourceSpan, found, suggest
+from engine.base.errors import Problem, SourceSpan, found, quote, suggest
 from engine.base.yamlio import Document, Loc
 from engine.cases.claims import CLAIM_ERROR, Claim
 from engine.cases.record import TIME_ERROR
@@ -97,9 +97,14 @@ def _position(problem: Problem) -> tuple[int, int]:
 
 
 def _dotted(loc: Loc) -> str:
+    """``capture.time[0].value``; a long key (a bad input's) shortened as values are quoted."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = quote(part)[1:-1]
+            out += f".{name}" if out else name
     return out or "(document)"
 
 

@@ -6,7 +6,6 @@ Exit codes: 0 all good; 1 expectation mismatches (``test``); 2 invalid input or 
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -21,19 +20,26 @@ from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.analysis.proofs import prove_invariants
 from engine.analysis.verify import verify
 from engine.base.errors import EngineError, Problem
-from engine.cases.claims import UNCONTESTED, check_party
 from engine.cases.load import CaseBatch, load_cases
 from engine.cases.record import case_json_schema
+from engine.interfaces._output import write_out
+from engine.interfaces._shared import (
+    account_note,
+    account_opt,
+    engine_note,
+    engine_opt,
+    guard,
+    reading_opt,
+    rules_opt,
+)
 from engine.present import compare as render_compare
 from engine.present import render
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.run.evaluate import (
     OWN,
     EngineChoice,
-    durable_unavailable_reason,
     engine_to_use,
     evaluate_case,
-    fallback_warnings,
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
@@ -42,71 +48,6 @@ from engine.testing.expectations import check, unknown_expectations
 P = ParamSpec("P")
 R = TypeVar("R")
 Format = Literal["table", "json", "jsonl", "markdown"]
-
-
-def _guard(fn: Callable[P, R]) -> Callable[P, R]:
-    """Map engine errors to exit 2 and anything unexpected to exit 3, without a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except EngineError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                       "This is a bug in legal-status; please report it with the input.", err=True)
-            sys.exit(3)
-
-    return wrapper
-
-
-def _engine_note(engine: EngineChoice, rs: ReadingSet,
-                 reading_ids: Sequence[str] = ()) -> None:
-    if engine == "durable" and engine_to_use(engine) == "reference":
-        click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
-                   " the reference evaluator ran instead.", err=True)
-    for line in fallback_warnings(rs, reading_ids, engine):
-        click.echo(f"warning: {line}", err=True)
-
-
-_rules_opt = click.option("--rules", "rules_dir", type=click.Path(file_okay=False),
-                          help="Folder of readings to use instead of the bundled ones.")
-_reading_opt = click.option("--reading", "-r", "reading_ids", multiple=True, metavar="ID",
-                            help="Restrict to this reading (repeatable).")
-_engine_opt = click.option("--engine", type=click.Choice(["durable", "reference"]),
-                           default="durable", show_default=True,
-                           help="durable_rules (Rete) or the pure-Python reference evaluator.")
-
-
-def _check_account(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value in (OWN, UNCONTESTED):
-        return value
-    try:
-        return check_party(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"expected own, uncontested, or a party's id: {exc}") from None
-
-
-#: Whose account of disputed facts to use; shared by every command that evaluates cases.
-_account_opt = click.option(
-    "--account", default=OWN, show_default=True, metavar="own|uncontested|PARTY",
-    callback=_check_account,
-    help="Whose account of disputed facts each reading uses: its own declared account (its "
-         "holder's, or the uncontested one), the uncontested one, or that of PARTY (AM, ICRC).")
-
-
-def _account_note(batch: CaseBatch, account: str) -> None:
-    """Say so when a party's account is asked for and that party claims nothing here."""
-    if account in (OWN, UNCONTESTED):
-        return
-    if not any(account in loaded.record.claimants() for loaded in batch.cases):
-        click.echo(f"note: {account} makes no claim in the cases given; its account is the "
-                   "uncontested one.", err=True)
 
 
 def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str],
@@ -133,8 +74,8 @@ def main() -> None:
 
 def _batch_command(fn: Callable[P, R]) -> Callable[P, R]:
     """The arguments and options of the commands that evaluate a batch of cases."""
-    options = (click.argument("paths", nargs=-1, required=True), _reading_opt, _rules_opt,
-               _engine_opt, _account_opt)
+    options = (click.argument("paths", nargs=-1, required=True), reading_opt, rules_opt,
+               engine_opt, account_opt)
     for option in reversed(options):
         fn = option(fn)
     return fn
@@ -144,7 +85,7 @@ def _batch_command(fn: Callable[P, R]) -> Callable[P, R]:
 @_batch_command
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
               default="table", show_default=True)
-@_guard
+@guard
 def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
              engine: EngineChoice, account: str, fmt: Format) -> None:
     """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
@@ -158,9 +99,9 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                     results=results, errors=[ErrorInfo.of(p) for p in problems])
     renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
                  "markdown": render.markdown}
-    click.echo(renderers[fmt](report), nl=False)
-    _engine_note(engine, rs, reading_ids)
-    _account_note(batch, account)
+    write_out(renderers[fmt](report), nl=False)
+    engine_note(engine, rs, reading_ids)
+    account_note(batch, account)
     if problems:
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
@@ -176,7 +117,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
               type=click.IntRange(1, 10_000_000),
               help="Most evaluations the search of counterfactuals may make per case.")
-@_guard
+@guard
 def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
             engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
@@ -184,13 +125,13 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     batch = load_cases(paths, default_zone=rs.common.default_offset)
     report = compare_batch(batch, rs, only=reading_ids, account=account, engine=engine,
                            budget=budget, summary=summary)
-    _account_note(batch, account)
+    account_note(batch, account)
     if fmt == "json":
-        click.echo(render_compare.json_report(report), nl=False)
+        write_out(render_compare.json_report(report), nl=False)
     else:
         render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
-        click.echo(render_fn(report, summary_only=summary), nl=False)
-    _engine_note(engine, rs, reading_ids)
+        write_out(render_fn(report, summary_only=summary), nl=False)
+    engine_note(engine, rs, reading_ids)
     if report.errors:
         if fmt == "json":
             click.echo(f"{len(report.errors)} input error(s); see 'errors' in the output.",
@@ -201,13 +142,13 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
 @main.command()
 @click.argument("case_path")
 @click.option("--case", "case_id", metavar="ID", help="Which case, if the file holds several.")
-@_reading_opt
-@_rules_opt
-@_engine_opt
-@_account_opt
+@reading_opt
+@rules_opt
+@engine_opt
+@account_opt
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@_guard
+@guard
 def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
             rules_dir: str | None, engine: EngineChoice, account: str, fmt: str) -> None:
     """Explain, reading by reading, why the case in CASE_PATH gets its answers."""
@@ -223,17 +164,17 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
     for loaded in chosen:
         result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
                                source=loaded.source, account=account)
-        click.echo(result.model_dump_json(indent=2) if fmt == "json"
-                   else render.explain(result, rs.readings))
-    _engine_note(engine, rs, reading_ids)
-    _account_note(CaseBatch(tuple(chosen)), account)
+        write_out(result.model_dump_json(indent=2) if fmt == "json"
+                  else render.explain(result, rs.readings))
+    engine_note(engine, rs, reading_ids)
+    account_note(CaseBatch(tuple(chosen)), account)
 
 
 @main.command()
-@_rules_opt
+@rules_opt
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@_guard
+@guard
 def readings(rules_dir: str | None, fmt: str) -> None:
     """List the readings: who holds each, a summary, and the sources it cites."""
     rs = load_readings(rules_dir)
@@ -246,15 +187,15 @@ def readings(rules_dir: str | None, fmt: str) -> None:
                          for s in r.sources.values()
                          if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
             for r in rs.readings.values()]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        write_out(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render.readings_list(rs.readings), nl=False)
+        write_out(render.readings_list(rs.readings), nl=False)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@_rules_opt
-@_guard
+@rules_opt
+@guard
 def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
     """Check case files and rule folders in PATHS; report every problem."""
     problems: list[Problem] = []
@@ -295,7 +236,7 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
         checked.append(f"{len(batch.cases)} valid case(s)")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
-    click.echo(("checked " if not problems else "") + "; ".join(checked)
+    write_out(("checked " if not problems else "") + "; ".join(checked)
                + (f"; {len(problems)} problem(s)" if problems else ": no problems"))
     if problems:
         sys.exit(2)
@@ -303,10 +244,10 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
 
 @main.command("test")
 @click.argument("paths", nargs=-1)
-@_rules_opt
-@_engine_opt
-@_account_opt
-@_guard
+@rules_opt
+@engine_opt
+@account_opt
+@guard
 def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice,
              account: str) -> None:
     """Check the expect blocks of the case files in PATHS (default: ./cases)."""
@@ -329,16 +270,16 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     for mismatch in mismatches:
-        click.echo(f"MISMATCH {mismatch}")
+        write_out(f"MISMATCH {mismatch}")
         outcome = by_id[mismatch.case_id].readings[mismatch.reading]
         fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
-        click.echo(f"    trace: {fired}")
+        write_out(f"    trace: {fired}")
         if outcome.unknown:
-            click.echo(f"    unknown or undecided: {', '.join(outcome.unknown)}")
-    click.echo(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
+            write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
+    write_out(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
                f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
-    _engine_note(engine, rs)
-    _account_note(batch, account)
+    engine_note(engine, rs)
+    account_note(batch, account)
     if problems:
         sys.exit(2)
     if mismatches:
@@ -346,13 +287,13 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
 
 
 @main.command("check")
-@_reading_opt
-@_rules_opt
+@reading_opt
+@rules_opt
 @click.option("--examples", default=200, show_default=True, type=click.IntRange(1, 100_000),
               help="Generated cases per invariant.")
 @click.option("--seed", default=0, show_default=True, type=int,
               help="Seed of the invariant search (same seed, same result).")
-@_guard
+@guard
 def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int,
               seed: int) -> None:
     """Verify readings: exhaustive conflicts/gaps/dead rules, and their declared invariants."""
@@ -376,12 +317,12 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
             results = {r.id: check_invariants(rs, r, examples=examples, seed=seed)
                        for r in selected}
             searched = True
-    click.echo(render.check_report(verifications, results,
+    write_out(render.check_report(verifications, results,
                                    {r.id: len(r.invariants) for r in selected}), nl=False)
     failed = any(v.failed for v in verifications) or any(
         not r.ok for rs_ in results.values() for r in rs_)
     search = f"searched on {examples} cases each, seed {seed}" if searched else "not searched"
-    click.echo("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
+    write_out("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
                f" {sum(v.combinations for v in verifications)} combinations, {declared} "
                f"invariant(s) checked, {search})")
     if failed:
@@ -389,10 +330,10 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
 
 
 @main.command()
-@_guard
+@guard
 def schema() -> None:
     """Print the JSON Schema of the case file."""
-    click.echo(json.dumps(case_json_schema(), indent=2))
+    write_out(json.dumps(case_json_schema(), indent=2))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.base.errors import Problem, SourceSpan, suggest
+from engine.base.errors import Problem, SourceSpan, quote, suggest
 from engine.base.yamlio import Document, Loc
 from engine.cases.catalogue import FACTS, HOLDER, FactSpec
 from engine.cases.timeval import parse_instant
@@ -51,18 +51,18 @@ class ConditionCompiler:
             if path.startswith("derived."):
                 name = path[len("derived."):]
                 if name not in self.derived:
-                    self.fail(f"unknown derived fact '{name}'{suggest(name, self.derived)}: "
+                    self.fail(f"unknown derived fact {quote(name)}{suggest(name, self.derived)}: "
                               "declare it under 'derived'", loc, key=True)
                 elif raw is not True:
-                    self.fail(f"{path}: a derived fact can only be tested 'true'; found {raw!r}",
-                              loc)
+                    self.fail(f"{path}: a derived fact can only be tested 'true'; found "
+                              f"{quote(raw)}", loc)
                 else:
                     needs.append(name)
                 continue
             spec = FACTS.get(path)
             if spec is None:
                 choices = [*FACTS, *(f"derived.{d}" for d in self.derived)]
-                self.fail(f"unknown fact '{path}'{suggest(path, choices)}", loc, key=True)
+                self.fail(f"unknown fact {quote(path)}{suggest(path, choices)}", loc, key=True)
                 continue
             # A list holds several tests on one fact, all of which must hold.
             located = ([(item, (*loc, j)) for j, item in enumerate(raw)]
@@ -86,14 +86,14 @@ class ConditionCompiler:
             if op not in allowed:
                 ops = ", ".join(allowed) if allowed else "none (write the value itself)"
                 article = "an" if spec.kind == "enum" else "a"
-                self.fail(f"{spec.path}: operator '{op}' does not apply to {article} {spec.kind} "
-                          "fact "
+                self.fail(f"{spec.path}: operator {quote(op)} does not apply to {article} "
+                          f"{spec.kind} fact "
                           f"(allowed: {ops}){suggest(op, allowed)}", (*loc, op), key=True)
                 return None
             if op in {"before", "after"}:
                 return self.instant_test(spec, op, operand, (*loc, op), span)
             if not isinstance(operand, list) or not operand:
-                self.fail(f"{spec.path}: '{op}' takes a non-empty list; found {operand!r}",
+                self.fail(f"{spec.path}: '{op}' takes a non-empty list; found {quote(operand)}",
                           (*loc, op))
                 return None
             values = [self.value(spec, v, (*loc, op, k)) for k, v in enumerate(operand)]
@@ -103,7 +103,8 @@ class ConditionCompiler:
                         span=span)
         if spec.kind in {"time", "charges"}:
             ops = " or ".join(_OPS_BY_KIND[spec.kind])
-            self.fail(f"{spec.path}: a {spec.kind} fact is tested with {ops}; found {raw!r}", loc)
+            self.fail(f"{spec.path}: a {spec.kind} fact is tested with {ops}; found "
+                      f"{quote(raw)}", loc)
             return None
         value = self.value(spec, raw, loc)
         return None if value is None else Test(spec.path, "eq", (value,), span=span)
@@ -113,13 +114,13 @@ class ConditionCompiler:
         if spec.kind == "bool":
             if isinstance(raw, bool):
                 return raw
-            self.fail(f"{spec.path}: expected true or false; found {raw!r}", loc)
+            self.fail(f"{spec.path}: expected true or false; found {quote(raw)}", loc)
             return None
         if spec.kind == "party":
             if raw != HOLDER:
                 self.fail(f"{spec.path}: rules name parties only as '{HOLDER}' (the reading's "
                           f"holder) or through detainee.adverse, so that they stay symmetric; "
-                          f"found {raw!r}", loc)
+                          f"found {quote(raw)}", loc)
                 return None
             if self.party is None:
                 self.fail(f"{spec.path}: '{HOLDER}' used in a reading held by no party", loc)
@@ -131,8 +132,8 @@ class ConditionCompiler:
             return None
         if not isinstance(raw, str) or raw not in spec.values:
             hint = suggest(str(raw), spec.values)
-            self.fail(f"{spec.path}: expected one of {', '.join(spec.values)}; found {raw!r}{hint}",
-                      loc)
+            self.fail(f"{spec.path}: expected one of {', '.join(spec.values)}; found "
+                      f"{quote(raw)}{hint}", loc)
             return None
         return raw
 
@@ -146,7 +147,7 @@ class ConditionCompiler:
         if epoch is None:
             names = ", ".join(self.common.instants)
             self.fail(f"{spec.path}: '{op}' takes an instant named in common.yaml ({names}) or an "
-                      f"ISO instant with offset; found {operand!r}"
+                      f"ISO instant with offset; found {quote(operand)}"
                       f"{suggest(str(operand), self.common.instants)}", loc)
             return None
         return Test(spec.path, _as_op(op), (), epoch, str(operand), span)

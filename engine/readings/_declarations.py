@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-from engine.base.errors import Problem, suggest
+from engine.base.errors import Problem, quote, suggest
 from engine.base.vocabulary import Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.base.yamlio import Loc
 from engine.cases.catalogue import FACTS
@@ -37,7 +37,7 @@ def _answers(rc: ConditionCompiler, answers: dict[Question, str], base: Loc,
     for question, answer in answers.items():
         allowed = _ANSWERS[question]
         if answer not in allowed:
-            rc.fail(f"{question}: expected one of {', '.join(allowed)}; found {answer!r}"
+            rc.fail(f"{question}: expected one of {', '.join(allowed)}; found {quote(answer)}"
                     f"{suggest(answer, allowed)}", (*base, question))
     return tuple(answers.items())
 
@@ -66,7 +66,7 @@ def _invariant(inv: InvariantDoc, i: int, rc: ConditionCompiler) -> Invariant | 
     facts: list[str] = []
     for j, path in enumerate(inv.independent_of or []):
         if path not in FACTS:
-            rc.fail(f"unknown fact '{path}'{suggest(path, FACTS)}",
+            rc.fail(f"unknown fact {quote(path)}{suggest(path, FACTS)}",
                     (*base, "independent_of", j))
         facts.append(path)
     if_answers: tuple[tuple[Question, str], ...] = ()
@@ -85,7 +85,7 @@ def compile_invariants(rd: ReadingDoc, rc: ConditionCompiler) -> tuple[Invariant
     out: list[Invariant] = []
     for i, inv in enumerate(rd.invariants):
         if any(o.id == inv.id for o in out):
-            rc.problems.append(Problem(f"duplicate invariant id '{inv.id}'",
+            rc.problems.append(Problem(f"duplicate invariant id {quote(inv.id)}",
                                        rc.doc.span(("invariants", i, "id"))))
         compiled = _invariant(inv, i, rc)
         if compiled is not None:

@@ -11,8 +11,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from engine.base.errors import EngineError, Problem, RuleFileError, SourceSpan, UsageError, suggest
+from engine.base.errors import (
+    EngineError,
+    InputError,
+    Problem,
+    RuleFileError,
+    SourceSpan,
+    UsageError,
+    suggest,
+)
 from engine.base.frozen import frozen_dict
+from engine.base.sourcefile import display_name, read_path, scan_folder
 from engine.base.yamlio import Document, load_documents
 from engine.readings._compiler import compile_common, compile_reading
 from engine.readings.model import Common, Reading
@@ -79,14 +88,14 @@ def bundled_rules_dir() -> Path:
 
 def _load_one(path: Path) -> Document:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError([Problem(f"cannot read rule file: {exc}", SourceSpan(str(path)))]) \
-            from None
-    docs = load_documents(text, str(path))
+        text = read_path(path, scanned=True)
+    except InputError as exc:
+        raise RuleFileError([Problem(f"cannot read rule file: {p.message}", p.span)
+                             for p in exc.problems]) from None
+    docs = load_documents(text, display_name(path))
     if len(docs) != 1:
         raise RuleFileError([Problem(f"expected exactly one YAML document, found {len(docs)}",
-                                     SourceSpan(str(path)))])
+                                     SourceSpan(display_name(path), 1, 1))])
     return docs[0]
 
 
@@ -105,16 +114,18 @@ def load_readings(directory: str | Path | None = None, *,
     """
     folder = Path(directory) if directory is not None else bundled_rules_dir()
     if not folder.is_dir():
-        raise RuleFileError([Problem(f"rules folder '{folder}' does not exist",
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise RuleFileError([Problem(f"rules folder '{folder}' {what}",
                                      SourceSpan(str(folder)))])
     # A folder of one's own readings may leave out common.yaml: the bundled one then serves,
     # so the ceasefire instant and the statement's sources stay written once.
     shared = folder / COMMON if (folder / COMMON).is_file() else bundled_rules_dir() / COMMON
     common = compile_common(_load_one(shared))
-    problems: list[Problem] = []
     readings: dict[str, Reading] = {}
     programs: dict[str, DurableProgram] = {}
-    for path in sorted(folder.glob("*.yaml")):
+    # Broken links and named pipes among the reading files are reported, not read or skipped.
+    paths, problems = scan_folder(folder, (".yaml",), recursive=False)
+    for path in paths:
         if path.name == COMMON:
             continue
         try:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.base.errors import Problem, RuleFileError
+from engine.base.errors import Problem, RuleFileError, SourceSpan
 from engine.base.frozen import frozen_dict
 from engine.cases.catalogue import FACTS
 from engine.cases.facts import Facts
@@ -173,8 +173,18 @@ def _check_hashes(reading: Reading, names: set[str], what: str) -> None:
         if h in seen:
             raise RuleFileError([Problem(
                 f"reading '{reading.id}': {what}s '{seen[h]}' and '{name}' have the same 32-bit "
-                "hash, which durable_rules would confuse; rename one")])
+                "hash, which durable_rules would confuse; rename one", _span_of(reading, name))])
         seen[h] = name
+
+
+def _span_of(reading: Reading, name: str) -> SourceSpan:
+    """The first rule using ``name`` (a field, or a derived fact's id), else the file's start."""
+    for rule in reading.rules:
+        fields = {field_name(t.path, part) for t in rule.tests for part in ("", "lo", "hi")}
+        facts = {derived_id(n) for n in (*rule.derives, *rule.needs)}
+        if name in fields | facts and rule.span is not None:
+            return rule.span
+    return SourceSpan(reading.path, 1, 1)
 
 
 def case_fact(facts: Facts, sid: str) -> str:

@@ -186,10 +186,11 @@ def test_load_case_dict_refuses_non_mappings() -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "locked.yaml", CASE.format(id="locked"))
 
-    def refuse(self: Path, encoding: str | None = None) -> str:
+    def refuse(file: object, mode: str = "r") -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    # The tests run as root, which chmod cannot lock out: the open itself is refused.
+    monkeypatch.setattr("engine.base.sourcefile.open", refuse, raising=False)
     batch = load_cases([path])
     assert [(p.span, p.message) for p in batch.errors] == [
         (SourceSpan(str(path)), "cannot read: Permission denied")

@@ -79,8 +79,11 @@ def test_satisfiability_knows_adverse_relates_the_parties() -> None:
 
 
 def test_colliding_field_names_are_rejected(mini: ReadingSet) -> None:
-    with pytest.raises(RuleFileError, match="same 32-bit hash"):
+    with pytest.raises(RuleFileError, match="same 32-bit hash") as info:
         _check_hashes(mini.readings["mini"], {"field_1079599", "field_1262382"}, "field")
+    # Located, like every other error: at the file's first line when no rule uses the name.
+    span = info.value.problems[0].span
+    assert span is not None and span.source == mini.readings["mini"].path and span.line == 1
 
 
 def test_firing_cap_stops_a_runaway_and_cleans_up(mini: ReadingSet,

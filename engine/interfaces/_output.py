@@ -1,0 +1,47 @@
+"""Standard output for the command line: every failure to write is an :class:`OutputError`.
+
+A full disk (``> /dev/full``) or an output encoding that cannot hold the text (a non-UTF-8
+``PYTHONIOENCODING``) is reported as a clear I/O error with exit 2, never a traceback; a reader
+that leaves early (``| head -1``) is not an error at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from engine.base.errors import OutputError, quote
+
+
+def write_out(text: str, *, nl: bool = True) -> None:
+    """Write ``text`` (and a newline) to standard output and flush it.
+
+    Raises:
+        OutputError: the text could not be written or encoded.
+        BrokenPipeError: the reader has gone; the caller ends quietly.
+    """
+    stream = sys.stdout
+    if stream is None:  # standard output closed (`>&-`): there is nowhere to write
+        return
+    try:
+        stream.write(text + "\n" if nl else text)
+        stream.flush()
+    except UnicodeEncodeError as exc:
+        bad = quote(exc.object[exc.start:exc.end])
+        raise OutputError(f"cannot write the output: its encoding '{exc.encoding}' cannot hold"
+                          f" {bad}; set PYTHONIOENCODING=utf-8") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device, so that text still buffered for it does not
+    fail again, with a traceback, when the interpreter flushes it at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test runner's capture): nothing will be flushed at exit

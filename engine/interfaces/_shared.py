@@ -1,0 +1,96 @@
+"""What the ``legal-status`` commands share: their common options, the notes they print on
+standard error, and the guard that turns errors into exit codes without a traceback."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
+
+import click
+
+from engine.base.errors import EngineError, OutputError
+from engine.cases.claims import UNCONTESTED, check_party
+from engine.cases.load import CaseBatch
+from engine.interfaces._output import silence_stdout
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import (
+    OWN,
+    EngineChoice,
+    durable_unavailable_reason,
+    engine_to_use,
+    fallback_warnings,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def guard(fn: Callable[P, R]) -> Callable[P, R]:
+    """Map engine errors to exit 2 and anything unexpected to exit 3, without a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except OutputError as exc:
+            silence_stdout()
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except EngineError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in legal-status; please report it with the input.", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+def engine_note(engine: EngineChoice, rs: ReadingSet,
+                 reading_ids: Sequence[str] = ()) -> None:
+    if engine == "durable" and engine_to_use(engine) == "reference":
+        click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
+                   " the reference evaluator ran instead.", err=True)
+    for line in fallback_warnings(rs, reading_ids, engine):
+        click.echo(f"warning: {line}", err=True)
+
+
+rules_opt = click.option("--rules", "rules_dir", metavar="DIR",  # checked by load_readings
+                          help="Folder of readings to use instead of the bundled ones.")
+reading_opt = click.option("--reading", "-r", "reading_ids", multiple=True, metavar="ID",
+                            help="Restrict to this reading (repeatable).")
+engine_opt = click.option("--engine", type=click.Choice(["durable", "reference"]),
+                           default="durable", show_default=True,
+                           help="durable_rules (Rete) or the pure-Python reference evaluator.")
+
+
+def _check_account(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value in (OWN, UNCONTESTED):
+        return value
+    try:
+        return check_party(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected own, uncontested, or a party's id: {exc}") from None
+
+
+#: Whose account of disputed facts to use; shared by every command that evaluates cases.
+account_opt = click.option(
+    "--account", default=OWN, show_default=True, metavar="own|uncontested|PARTY",
+    callback=_check_account,
+    help="Whose account of disputed facts each reading uses: its own declared account (its "
+         "holder's, or the uncontested one), the uncontested one, or that of PARTY (AM, ICRC).")
+
+
+def account_note(batch: CaseBatch, account: str) -> None:
+    """Say so when a party's account is asked for and that party claims nothing here."""
+    if account in (OWN, UNCONTESTED):
+        return
+    if not any(account in loaded.record.claimants() for loaded in batch.cases):
+        click.echo(f"note: {account} makes no claim in the cases given; its account is the "
+                   "uncontested one.", err=True)
