@@ -140,11 +140,12 @@ def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
 
 
 def _party_values(reading: Reading, paths: list[str]) -> list[dict[str, FactValue]]:
-    combos = party_combinations(reading.party, nationality="detainee.nationality" in paths)
+    combos = party_combinations(reading.party, nationality=bool(_NATIONALITY & set(paths)))
     return [{k: v for k, v in c.items() if isinstance(v, str | bool)} for c in combos]
 
 
-_PARTY_PATHS = {"detaining_party", "detainee.side", "detainee.adverse", "detainee.nationality"}
+_NATIONALITY = {"detainee.nationality", "detainee.national_of_detaining_party"}
+_PARTY_PATHS = {"detaining_party", "detainee.side", "detainee.adverse", *_NATIONALITY}
 
 
 def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
@@ -212,6 +213,8 @@ def example_case(facts: dict[str, FactValue], case_id: str) -> dict[str, Any]:
         case["capture"]["time"] = _time(facts["capture.time"])
     if "entry.time" in facts:
         case["entry"] = {"time": _time(facts["entry.time"])}
+    if "release.mechanism" in facts:
+        case["release"] = {"mechanism": facts["release.mechanism"]}
     charges = facts.get("proceedings.charges", frozenset())
     assert isinstance(charges, frozenset)
     if facts.get("proceedings.stage", "none") != "none" or charges:

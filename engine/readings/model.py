@@ -67,6 +67,8 @@ class Rule:
     overrides: tuple[str, ...]
     cites: tuple[Citation, ...]
     span: SourceSpan | None = None
+    #: The brief rules (``engine.readings.brief``) this rule implements.
+    implements: tuple[str, ...] = ()
 
     def answer(self, question: Question) -> str | None:
         """The value this rule gives for ``question``, if any."""
@@ -81,6 +83,8 @@ class Gap:
     says: str
     tests: tuple[Test, ...]
     span: SourceSpan | None = None
+    #: The brief rules whose answer (or silence) this gap records.
+    implements: tuple[str, ...] = ()
 
 
 InvariantKind = Literal["independent_of", "symmetric", "implies", "never"]
@@ -146,6 +150,8 @@ class Reading:
     invariants: tuple[Invariant, ...] = ()
     #: The party whose account of disputed facts the reading adopts; None: the uncontested one.
     account: str | None = None
+    #: Brief rules of this reading that no rule or gap implements, with the reason.
+    not_implemented: dict[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""

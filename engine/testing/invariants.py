@@ -39,6 +39,7 @@ _CASE_PATH: dict[str, tuple[str, ...]] = {
     "detainee.nationality": ("detainee", "nationality"),
     "detainee.side": ("detainee", "side"),
     "detainee.adverse": ("detainee", "side"),
+    "detainee.national_of_detaining_party": ("detainee", "nationality"),
     "detainee.affiliation": ("detainee", "affiliation"),
     "capture.time": ("capture", "time"),
     "capture.circumstances": ("capture", "circumstances"),
@@ -46,6 +47,7 @@ _CASE_PATH: dict[str, tuple[str, ...]] = {
     "entry.time": ("entry",),
     "proceedings.stage": ("proceedings",),
     "proceedings.charges": ("proceedings",),
+    "release.mechanism": ("release", "mechanism"),
 }
 
 
