@@ -53,3 +53,17 @@ def test_fields_no_rule_reads_are_listed_in_both_docs() -> None:
     for name in unread:
         assert f"`{name}`" in case_format, name
         assert f"`{name}`" in doc.split("No rule of these readings reads:")[1].split("\n")[0]
+
+
+def test_quotations_fixed_by_issue_10_stay_as_the_brief_has_them() -> None:
+    # The brief recalls point 8's wording from the Kremlin text [R]; S1 was read only to point 6.
+    common = (ROOT / "rules" / "common.yaml").read_text(encoding="utf-8")
+    point8 = common.split("- point: 8")[1].split("- point: 9")[0]
+    assert "source: KREMLIN" in point8 and "source: S1" not in point8
+    # A11 is paraphrased in the brief ("could not be covered"), never quoted as "cannot be covered".
+    armenia = (ROOT / "rules" / "armenia.yaml").read_text(encoding="utf-8")
+    assert "cannot be covered" not in armenia and "could not be covered" in armenia
+    # R3's "without any preconditions" concerns Armenian prisoners, not "all prisoners".
+    russia = load_readings().readings["russia"]
+    policy = russia.flags["all_for_all_policy"]
+    assert "Armenian prisoners" in policy and "all prisoners" not in policy
