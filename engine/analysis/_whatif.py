@@ -20,14 +20,14 @@ from typing import Any
 from engine.analysis.verify import case_time, charge_classes, region_intervals
 from engine.base.frozen import FrozenDict
 from engine.cases import timeval
-from engine.cases.catalogue import CONFLICT_SIDES, FACTS, THIRD_STATE
+from engine.cases.catalogue import CONFLICT_SIDES, DERIVED_FROM, FACTS, THIRD_STATE
 from engine.cases.claims import as_written, claimed_values, with_fact
-from engine.cases.record import CaseRecord, Entry, Proceedings
+from engine.cases.record import CaseRecord, Entry, Proceedings, Release
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading
 
 # Facts computed from others: a change is made to the fields they come from.
-_DERIVED = {"detainee.adverse": ("detainee.side", "detaining_party")}
+_DERIVED = DERIVED_FROM
 _TIMES = ("capture.time", "entry.time")
 _PARTIES = {"detaining_party": (*CONFLICT_SIDES, THIRD_STATE),
             "detainee.side": CONFLICT_SIDES,
@@ -249,6 +249,8 @@ def apply(case: CaseRecord, changes: Iterable[Value]) -> CaseRecord:
             block = Entry.model_validate({"time": change.value})
         elif block_name == "proceedings" and block is None:
             block = Proceedings(stage="none")
+        elif block_name == "release" and block is None:
+            block = Release()
         if name == "charges":
             value = tuple(value)
         case = case.model_copy(update={block_name: block.model_copy(update={name: value})})

@@ -138,6 +138,19 @@ def charge_classes(sets: Sequence[frozenset[str]]) -> list[str]:
     return list(atoms.values())
 
 
+def _enum_values(reading: Reading, path: str) -> list[str]:
+    """One value standing for each class of an enum's values that the reading's tests tell apart.
+
+    Two values that belong to exactly the same test operands give every rule, gap and invariant
+    the same truth values, so enumerating one of them proves the property for both.
+    """
+    sets = [frozenset(str(v) for v in t.operand) for t in _all_tests(reading) if t.path == path]
+    atoms: dict[tuple[bool, ...], str] = {}
+    for value in FACTS[path].values:
+        atoms.setdefault(tuple(value in s for s in sets), value)
+    return list(atoms.values())
+
+
 def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
     reps = charge_classes([frozenset(str(v) for v in t.operand) for t in _all_tests(reading)
                            if t.path == path])
@@ -145,11 +158,19 @@ def _charge_values(reading: Reading, path: str) -> list[frozenset[str]]:
 
 
 def _party_values(reading: Reading, paths: list[str]) -> list[dict[str, FactValue]]:
-    combos = party_combinations(reading.party, nationality="detainee.nationality" in paths)
-    return [{k: v for k, v in c.items() if isinstance(v, str | bool)} for c in combos]
+    combos = party_combinations(reading.party, nationality=bool(_NATIONALITY & set(paths)))
+    out: dict[tuple[tuple[str, FactValue], ...], dict[str, FactValue]] = {}
+    for c in combos:
+        # When only whether the detainee is a national of the holder is read, the nationality
+        # itself tells no rule apart: keep one combination per value of the derived fact.
+        facts: dict[str, FactValue] = {k: v for k, v in c.items() if isinstance(v, str | bool)
+                 and (k != "detainee.nationality" or k in paths)}
+        out.setdefault(tuple(sorted(facts.items())), facts)
+    return list(out.values())
 
 
-_PARTY_PATHS = {"detaining_party", "detainee.side", "detainee.adverse", "detainee.nationality"}
+_NATIONALITY = {"detainee.nationality", "detainee.national_of_detaining_party"}
+_PARTY_PATHS = {"detaining_party", "detainee.side", "detainee.adverse", *_NATIONALITY}
 
 
 def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
@@ -169,7 +190,7 @@ def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
             groups.append([{} if v is None else {path: v} for v in territory_values(reading.party)])
         elif kind == "enum":
             unknown: list[dict[str, FactValue]] = [] if path == "proceedings.stage" else [{}]
-            known: list[dict[str, FactValue]] = [{path: v} for v in FACTS[path].values]
+            known: list[dict[str, FactValue]] = [{path: v} for v in _enum_values(reading, path)]
             groups.append(known + unknown)
         elif kind == "time":
             groups.append([{} if v is None else {path: v} for v in _time_values(reading, path)])
@@ -211,12 +232,18 @@ def example_case(facts: dict[str, FactValue], case_id: str) -> dict[str, Any]:
     }
     if "detainee.nationality" in facts:
         case["detainee"]["nationality"] = facts["detainee.nationality"]
+    elif "detainee.national_of_detaining_party" in facts:
+        holder = str(case["detaining_party"])
+        case["detainee"]["nationality"] = (holder if facts["detainee.national_of_detaining_party"]
+                                           else next(p for p in ("AM", "AZ") if p != holder))
     if "capture.territory" in facts:
         case["capture"]["territory"] = facts["capture.territory"]
     if "capture.time" in facts:
         case["capture"]["time"] = _time(facts["capture.time"])
     if "entry.time" in facts:
         case["entry"] = {"time": _time(facts["entry.time"])}
+    if "release.mechanism" in facts:
+        case["release"] = {"mechanism": facts["release.mechanism"]}
     charges = facts.get("proceedings.charges", frozenset())
     assert isinstance(charges, frozenset)
     if facts.get("proceedings.stage", "none") != "none" or charges:

@@ -18,6 +18,7 @@ AFFILIATIONS = tuple(v for v in record.AFFILIATIONS if v != "unknown")
 CIRCUMSTANCES = tuple(v for v in record.CIRCUMSTANCES if v != "unknown")
 STAGES = record.STAGES
 CHARGES = record.CHARGES
+MECHANISMS = tuple(v for v in record.MECHANISMS if v != "unknown")
 CONFLICT_SIDES = ("AM", "AZ")
 
 
@@ -40,6 +41,8 @@ FACTS: dict[str, FactSpec] = {
                  doc="the party the detainee served or is associated with"),
         FactSpec("detainee.adverse", "bool",
                  doc="the detainee's side is known and the other party to the conflict holds them"),
+        FactSpec("detainee.national_of_detaining_party", "bool",
+                 doc="the detainee's nationality is known and is the detaining party's"),
         FactSpec("detainee.affiliation", "enum", AFFILIATIONS),
         FactSpec("capture.time", "time"),
         FactSpec("capture.circumstances", "enum", CIRCUMSTANCES),
@@ -49,8 +52,29 @@ FACTS: dict[str, FactSpec] = {
                  doc="when the person or unit entered the area where captured"),
         FactSpec("proceedings.stage", "enum", STAGES),
         FactSpec("proceedings.charges", "charges", CHARGES),
+        FactSpec("release.mechanism", "enum", MECHANISMS,
+                 doc="how the person was released, as the case describes it"),
     )
 }
+
+#: Facts computed from case fields, and the case fields each comes from (the holder is a fact).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "detainee.adverse": ("detainee.side", "detaining_party"),
+    "detainee.national_of_detaining_party": ("detainee.nationality", "detaining_party"),
+}
+
+
+def _field_facts() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for derived, fields in DERIVED_FROM.items():
+        for field in fields:
+            out[field] = (*out.get(field, (field,)), derived)
+    return out
+
+
+#: The facts a case field gives: itself and the facts derived from it (a side also decides
+#: whether the holder is adverse). Fields that give only themselves are not listed.
+FIELD_FACTS: dict[str, tuple[str, ...]] = _field_facts()
 
 #: The value a rule writes for "the party that holds this reading".
 HOLDER = "$holder"
@@ -81,7 +105,8 @@ def party_combinations(holder: str | None, *, nationality: bool) -> list[dict[st
     """Every distinguishable assignment of the party facts, for exhaustive enumeration.
 
     The holder (if any), both conflict parties and one third state as detaining party and
-    nationality; both sides and unknown as side; ``detainee.adverse`` derived as in the facts.
+    nationality; both sides and unknown as side; ``detainee.adverse`` and
+    ``detainee.national_of_detaining_party`` derived as in the facts.
     """
     parties = list(dict.fromkeys([*(p for p in [holder] if p), *CONFLICT_SIDES, THIRD_STATE]))
     nationalities: list[str | None] = [*parties, None] if nationality else [None]
@@ -95,5 +120,6 @@ def party_combinations(holder: str | None, *, nationality: bool) -> list[dict[st
                     facts["detainee.adverse"] = is_adverse(side, dp)
                 if nat is not None:
                     facts["detainee.nationality"] = nat
+                    facts["detainee.national_of_detaining_party"] = nat == dp
                 out.append(facts)
     return out

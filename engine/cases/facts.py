@@ -24,6 +24,7 @@ def case_facts(case: CaseRecord, default_offset: tzinfo) -> dict[str, FactValue]
     person = case.detainee
     if person.nationality is not None:
         facts["detainee.nationality"] = person.nationality
+        facts["detainee.national_of_detaining_party"] = person.nationality == case.detaining_party
     if person.side != "unknown":
         facts["detainee.side"] = person.side
         facts["detainee.adverse"] = is_adverse(person.side, case.detaining_party)
@@ -43,6 +44,8 @@ def case_facts(case: CaseRecord, default_offset: tzinfo) -> dict[str, FactValue]
     proceedings = case.proceedings
     facts["proceedings.stage"] = proceedings.stage if proceedings else "none"
     facts["proceedings.charges"] = frozenset(proceedings.charges if proceedings else ())
+    if case.release is not None and case.release.mechanism != "unknown":
+        facts["release.mechanism"] = case.release.mechanism
     return facts
 
 

@@ -52,6 +52,7 @@ AFFILIATIONS: tuple[str, ...] = get_args(Affiliation)
 CIRCUMSTANCES: tuple[str, ...] = get_args(Circumstances)
 STAGES: tuple[str, ...] = get_args(Stage)
 CHARGES: tuple[str, ...] = get_args(Charge)
+MECHANISMS: tuple[str, ...] = get_args(Mechanism)
 
 #: pydantic error type raised for times; its context says where and what (see caseload).
 TIME_ERROR = "case_time"

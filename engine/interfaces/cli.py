@@ -33,7 +33,7 @@ from engine.interfaces._shared import (
     rules_opt,
 )
 from engine.present import compare as render_compare
-from engine.present import render
+from engine.present import coverage, render
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.run.evaluate import (
     OWN,
@@ -172,13 +172,17 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
 
 @main.command()
 @rules_opt
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True,
+              help="markdown: which rules implement each brief rule and which case fields each "
+                   "reading reads (docs/readings.md).")
 @guard
 def readings(rules_dir: str | None, fmt: str) -> None:
     """List the readings: who holds each, a summary, and the sources it cites."""
     rs = load_readings(rules_dir)
-    if fmt == "json":
+    if fmt == "markdown":
+        click.echo(coverage.readings_markdown(rs.readings), nl=False)
+    elif fmt == "json":
         data: list[dict[str, Any]] = [
             {"id": r.id, "title": r.title, "held_by": r.held_by, "party": r.party,
              "summary": r.summary.strip(), "rules": len(r.rules),

@@ -1,8 +1,9 @@
 """Layer 5, presentation: pure renderers of results as text, Markdown and JSON.
 
 Owns the renderers of evaluation reports, explanations, reading lists and ``check`` reports
-(:mod:`.render`) and of comparisons (:mod:`.compare`). Nothing here reads input, prints or decides:
-a front end picks a renderer and writes what it returns; JSON always comes from the models.
+(:mod:`.render`), of comparisons (:mod:`.compare`) and of the readings' fidelity table
+(:mod:`.coverage`). Nothing here reads input, prints or decides: a front end picks a renderer and
+writes what it returns; JSON always comes from the models.
 
 May import: every layer below (:mod:`engine.base` to :mod:`engine.analysis` and
 :mod:`engine.testing`).

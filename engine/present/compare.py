@@ -21,6 +21,7 @@ from engine.analysis.comparison import (
 )
 from engine.analysis.counterfactual import NOT_FIRM, joins
 from engine.base.vocabulary import QUESTIONS
+from engine.cases.catalogue import DERIVED_FROM
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.present.render import error_line, grid
 
@@ -53,7 +54,7 @@ def _sources(rule: DecidingRule) -> str:
 
 def _decides(comparison: Comparison, fact: str, readings: Sequence[str]) -> bool:
     """Whether ``fact`` is disputed for one of ``readings`` and its claims decide an answer."""
-    field = "detainee.side" if fact == "detainee.adverse" else fact
+    field = DERIVED_FROM.get(fact, (fact,))[0]
     return any(c.fact == field and any(c.supplied.get(r) == DISPUTED for r in readings)
                for c in comparison.claimed)
 

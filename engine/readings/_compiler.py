@@ -22,6 +22,7 @@ from engine.readings._conditions import ConditionCompiler, instant_epoch
 from engine.readings._conflicts import Conflict, find_conflicts
 from engine.readings._declarations import compile_gaps, compile_invariants
 from engine.readings._document import CiteDoc, CommonDoc, ReadingDoc, SourceDoc
+from engine.readings.brief import BRIEF_RULES
 from engine.readings.model import Citation, Common, Instant, Reading, Rule, Source
 
 
@@ -111,7 +112,37 @@ def _compile_rule(rd: ReadingDoc, i: int, rc: ConditionCompiler,
     return Rule(r.id, f"{rd.reading}.{r.id}", i, r.says, tests, needs, answers,
                 tuple(r.then.flags), tuple(r.then.derive), tuple(r.overrides),
                 _cites(r.cites, sources, doc, (*base, "cites"), problems),
-                doc.span((*base, "id")))
+                doc.span((*base, "id")), tuple(r.implements))
+
+
+def _ranges() -> str:
+    """The brief's rule ids as ranges per reading: ``A-R1 to A-R8, B-R1 to B-R7, ...``."""
+    first: dict[str, str] = {}
+    last: dict[str, str] = {}
+    for brief_id in BRIEF_RULES:
+        first.setdefault(brief_id[0], brief_id)
+        last[brief_id[0]] = brief_id
+    return ", ".join(f"{first[k]} to {last[k]}" for k in first)
+
+
+def _check_brief_ids(rd: ReadingDoc, doc: Document, problems: list[Problem]) -> None:
+    """Every brief rule id named is one of the brief's; none is both implemented and not."""
+    named: list[tuple[str, Loc]] = [
+        *((b, ("rules", i, "implements", j)) for i, r in enumerate(rd.rules)
+          for j, b in enumerate(r.implements)),
+        *((b, ("gaps", i, "implements", j)) for i, g in enumerate(rd.gaps)
+          for j, b in enumerate(g.implements))]
+    for brief_id, loc in [*named, *((b, ("not_implemented", b)) for b in rd.not_implemented)]:
+        if brief_id not in BRIEF_RULES:
+            problems.append(Problem(
+                f"unknown brief rule '{brief_id}'{suggest(brief_id, BRIEF_RULES)}: the legal "
+                f"brief's rules are {_ranges()}", doc.span(loc, key=loc[0] ==
+                                                                        "not_implemented")))
+    for brief_id, loc in named:
+        if brief_id in rd.not_implemented:
+            problems.append(Problem(
+                f"brief rule '{brief_id}' is listed under 'not_implemented' but a rule or gap "
+                "implements it: remove one of the two", doc.span(loc)))
 
 
 def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
@@ -203,6 +234,7 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
         if not any(flag in r.flags for r in rules):
             problems.append(Problem(f"flag '{flag}' is raised by no rule",
                                     doc.span(("flags", flag), key=True)))
+    _check_brief_ids(rd, doc, problems)
     if cyc := find_cycle({r.id: r.overrides for r in rules}):
         problems.append(Problem("override cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
     deps = {r.id: tuple(d for n in r.needs for d in derived_by.get(n, ())) for r in rules}
@@ -214,7 +246,8 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
                       dict(rd.flags), dict(rd.derived), tuple(rules), doc.source, common,
                       {k: tuple(v) for k, v in derived_by.items()},
                       {k: tuple(v) for k, v in overridden_by.items()}, by_id, gaps, invariants,
-                      account=rd.held_by.party if account == "holder" else None)
+                      account=rd.held_by.party if account == "holder" else None,
+                      not_implemented=dict(rd.not_implemented))
     conflicts = [] if allow_conflicts else find_conflicts(reading)
     if conflicts:
         raise RuleFileError([_conflict_problem(c) for c in conflicts])

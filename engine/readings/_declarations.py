@@ -46,7 +46,7 @@ def compile_gaps(rd: ReadingDoc, rc: ConditionCompiler) -> tuple[Gap, ...]:
     """The reading's declared gaps, compiled."""
     return tuple(
         Gap(tuple(g.questions), g.says, _condition(rc, g.when, ("gaps", i, "when")),
-            rc.doc.span(("gaps", i)))
+            rc.doc.span(("gaps", i)), tuple(g.implements))
         for i, g in enumerate(rd.gaps))
 
 

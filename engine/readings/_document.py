@@ -14,6 +14,8 @@ Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
 SourceId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
 PartyCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 DateText = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+# A rule of the legal brief (A-R1 ... D-R9); the compiler checks it against engine.readings.brief.
+BriefRuleId = Annotated[str, Field(pattern=r"^[A-Z]-R\d+$")]
 Reliability = Literal["first_hand", "second_hand", "unverified", "inference"]
 Status = Literal[
     "prisoner_of_war", "civilian_detainee", "criminal_detainee", "unprivileged_combatant",
@@ -67,6 +69,7 @@ class RuleDoc(_Model):
     then: ThenDoc
     overrides: list[Ident] = []
     cites: list[CiteDoc] = Field(min_length=1)
+    implements: list[BriefRuleId] = []
 
 
 Question = Literal["status", "point8", "release"]
@@ -78,6 +81,7 @@ class GapDoc(_Model):
     questions: list[Question] = Field(min_length=1)
     says: str = Field(min_length=1)
     when: dict[str, JsonValue] = {}
+    implements: list[BriefRuleId] = []
 
 
 class ImpliesDoc(_Model):
@@ -122,6 +126,8 @@ class ReadingDoc(_Model):
     rules: list[RuleDoc] = Field(min_length=1)
     gaps: list[GapDoc] = []
     invariants: list[InvariantDoc] = []
+    # Brief rules of this reading that no rule or gap implements, each with the reason.
+    not_implemented: dict[BriefRuleId, str] = {}
 
 
 class PointDoc(_Model):

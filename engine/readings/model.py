@@ -77,6 +77,8 @@ class Rule:
     overrides: tuple[str, ...]
     cites: tuple[Citation, ...]
     span: SourceSpan | None = None
+    #: The brief rules (``engine.readings.brief``) this rule implements.
+    implements: tuple[str, ...] = ()
 
     def answer(self, question: Question) -> str | None:
         """The value this rule gives for ``question``, if any."""
@@ -91,6 +93,8 @@ class Gap:
     says: str
     tests: tuple[Test, ...]
     span: SourceSpan | None = None
+    #: The brief rules whose answer (or silence) this gap records.
+    implements: tuple[str, ...] = ()
 
 
 InvariantKind = Literal["independent_of", "symmetric", "implies", "never"]
@@ -159,9 +163,12 @@ class Reading:
     invariants: tuple[Invariant, ...] = ()
     #: The party whose account of disputed facts the reading adopts; None: the uncontested one.
     account: str | None = None
+    #: Brief rules of this reading that no rule or gap implements, with the reason.
+    not_implemented: Mapping[str, str] = field(default_factory=FrozenDict)
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, "sources", "flags", "derived", "derived_by", "overridden_by", "by_id")
+        _freeze_fields(self, "sources", "flags", "derived", "derived_by", "overridden_by", "by_id",
+                      "not_implemented")
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""

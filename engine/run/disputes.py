@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.base.frozen import FrozenDict, freeze
 from engine.base.vocabulary import QUESTIONS, Question
+from engine.cases.catalogue import FIELD_FACTS
 from engine.cases.claims import as_written, claimed_values, with_fact
 from engine.cases.facts import Facts, FactValue, case_facts
 from engine.cases.record import CaseRecord
@@ -34,11 +35,6 @@ from engine.run.outcome import Combination, Decision, Dispute, Outcome
 MAX_EVALUATED = 1024
 #: The most combinations of claimed values an outcome lists (the answers cover them all).
 MAX_LISTED = 64
-#: The facts a claimable case field gives: a side also decides whether the holder is adverse.
-FIELD_FACTS: Mapping[str, tuple[str, ...]] = {
-    "detainee.side": ("detainee.side", "detainee.adverse")}
-
-
 @dataclass(frozen=True)
 class Choice:
     """One distinct claimed value of a disputed fact: who claims it, the facts it gives (an

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from engine.base.frozen import FrozenDict
-from engine.cases.catalogue import FACTS
+from engine.cases.catalogue import DERIVED_FROM, FACTS
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
 from engine.cases.record import CaseRecord
@@ -21,8 +21,6 @@ from engine.run.resolve import decide_and_flag, resolve
 EngineChoice = Literal["durable", "reference"]
 #: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.
 OWN = "own"
-# A derived fact is supplied by whoever supplied the fact it is derived from.
-_DERIVED_FROM = {"detainee.adverse": "detainee.side"}
 
 
 def engine_to_use(requested: EngineChoice = "durable") -> EngineName:
@@ -123,7 +121,7 @@ def supplied_facts(reading: Reading, supplied: Mapping[str, str],
     out = {}
     for path in FACTS:
         if path in tested:
-            field = _DERIVED_FROM.get(path, path)
+            field = DERIVED_FROM.get(path, (path,))[0]  # a derived fact: its case field
             out[path] = (supplied.get(field, CASE) if outcome is None
                          else supplier(outcome, field, supplied))
     return out

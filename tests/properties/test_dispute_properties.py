@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine.base.vocabulary import QUESTIONS
+from engine.cases.catalogue import DERIVED_FROM
 from engine.cases.record import CaseRecord
 from engine.readings.load import load_readings
 from engine.run.evaluate import EngineChoice, evaluate_case
@@ -28,7 +29,8 @@ SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=N
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 #: Cases with more combinations than this are skipped (the strategy rarely makes them).
 MAX_COMBINATIONS = 48
-DERIVED = {"detainee.adverse": "detainee.side"}
+# A derived fact is disputed through the case field it comes from.
+DERIVED = {path: fields[0] for path, fields in DERIVED_FROM.items()}
 Choices = dict[str, list[tuple[Any, list[str]]]]
 
 

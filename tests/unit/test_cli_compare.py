@@ -24,9 +24,10 @@ def test_table_names_crux_and_counterfactual() -> None:
     out = result.output
     assert out.index("status ") < out.index("point8: the readings split")  # matrix first
     assert "It turns on capture.time (read by azerbaijan, russia; not by armenia, ihl)" in out
-    assert ("If capture.time were before ceasefire (2020-11-09T21:00:00Z), azerbaijan would "
+    assert ("If capture.time were before ceasefire (2020-11-09T21:00:00Z), russia would "
             "answer covered (now not_covered).") in out
-    assert "All would answer covered if capture.time were before ceasefire" in out
+    assert ("All would answer covered if capture.time were before ceasefire "
+            "(2020-11-09T21:00:00Z) and proceedings.stage were none") in out
     assert "legal: same facts, different rules" in out
 
 
