@@ -153,6 +153,13 @@ def _because(rules: list[Rule], facts: Mapping[str, FactValue]) -> list[str]:
             words = test_words(test, facts)
             if words and words not in out:
                 out.append(words)
+    # Two bounds on one time read as one span: "captured after X and before Y".
+    for verb in ("was captured ", "entered the area "):
+        bounds = [w for w in out if w.startswith(verb)]
+        if len(bounds) > 1:
+            at = out.index(bounds[0])
+            out = [w for w in out if w not in bounds]
+            out.insert(at, verb + " and ".join(b.removeprefix(verb) for b in bounds))
     return out
 
 
