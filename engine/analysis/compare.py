@@ -60,9 +60,9 @@ from engine.run.evaluate import (
     reading_records,
     supplier,
 )
+from engine.run.logic import holds
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
-from engine.run.logic import holds
 from engine.run.resolve import cites
 
 

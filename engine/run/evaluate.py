@@ -15,9 +15,9 @@ from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
 from engine.run import _durable, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
-from engine.run.summary import summarise
 from engine.run.reference import fire_reference
 from engine.run.resolve import decide_and_flag, resolve
+from engine.run.summary import summarise
 
 EngineChoice = Literal["durable", "reference"]
 #: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.

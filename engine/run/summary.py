@@ -168,14 +168,25 @@ def _holder(reading: Reading) -> str:
     return name if name[:4].lower() == "the " else "the " + name
 
 
-def _answer_words(question: Question, answer: str, open_facts: list[str]) -> str:
-    if answer == "not_addressed":
-        return f"its sources do not address {QUESTION_WORDS[question]} in such a case"
-    if answer == "indeterminate":
-        turns = _and([FACT_WORDS.get(f, "a fact of the case not given") for f in open_facts]
-                     or ["facts the case does not give"])
-        return f"{QUESTION_WORDS[question]} turns on {turns}"
-    return ANSWER_PHRASES[question].get(answer, answer.replace("_", " "))
+def _turns(open_facts: list[str]) -> str:
+    return _and([FACT_WORDS.get(f, "a fact of the case not given") for f in open_facts]
+                or ["facts the case does not give"])
+
+
+def _unsettled(outcome: Outcome) -> list[str]:
+    """The sentences for the answers no rule gave: those the sources leave unaddressed, and
+    those that turn on open facts (questions turning on the same facts said once)."""
+    gaps = [QUESTION_WORDS[q] for q in QUESTIONS if getattr(outcome, q) == "not_addressed"]
+    turns: dict[str, list[str]] = {}
+    for q in QUESTIONS:
+        if getattr(outcome, q) == "indeterminate":
+            decision = outcome.decisions.get(q)
+            facts = list(decision.unknown) if decision else list(outcome.unknown)
+            turns.setdefault(_turns(facts), []).append(QUESTION_WORDS[q])
+    out = [f"its sources do not address {_and(gaps)} in such a case"] if gaps else []
+    out += [f"{_and(qs)} {'turns' if len(qs) == 1 else 'turn'} on {facts}"
+            for facts, qs in turns.items()]
+    return out
 
 
 def summarise(outcome: Outcome, reading: Reading, facts: Mapping[str, FactValue]) -> str:
@@ -193,14 +204,9 @@ def summarise(outcome: Outcome, reading: Reading, facts: Mapping[str, FactValue]
             first = step.cites[0] if step and step.cites else None
             if first is not None:
                 cites.setdefault(first.source, first)
-    parts: list[str] = []
-    for q in QUESTIONS:
-        decision = outcome.decisions.get(q)
-        parts.append(_answer_words(q, getattr(outcome, q),
-                                   list(decision.unknown) if decision else list(outcome.unknown)))
-    firm = [p for q, p in zip(QUESTIONS, parts, strict=True)
+    firm = [ANSWER_PHRASES[q][getattr(outcome, q)] for q in QUESTIONS
             if getattr(outcome, q) in ANSWER_PHRASES[q]]
-    rest = [p for p in parts if p not in firm]
+    rest = _unsettled(outcome)
     text = f"According to {_holder(reading)}"
     if firm:
         status = firm[0].startswith("is ")
