@@ -53,7 +53,7 @@ FACT_WORDS: Mapping[str, str] = {
     "detainee.affiliation": "what force, if any, the detainee belonged to",
     "capture.time": "when the detainee was captured",
     "capture.circumstances": "how the detainee was captured",
-    "capture.territory": "on whose territory the detainee was captured",
+    "capture.territory": "the territory where the detainee was captured",
     "entry.time": "when the detainee entered the area of capture",
     "proceedings.stage": "whether the detainee is prosecuted",
     "proceedings.charges": "what the detainee is charged with",

@@ -70,3 +70,12 @@ def test_no_also_read_list_and_summaries_first(bundled: ReadingSet) -> None:
         for summary in c.summaries.values():
             assert summary in md
             assert "According to the Government" in summary or "According to the ICRC" in summary
+
+
+def test_readme_shows_a_live_summary(bundled: ReadingSet) -> None:
+    """The README's example summary is what ``explain`` prints today."""
+    path = ROOT / "cases" / "post-ceasefire-observation-post-convicted.yaml"
+    result = evaluate_case(load_cases([path]).cases[0].record, bundled, only=["azerbaijan"])
+    shown = "\n".join(explain(result, bundled.readings).split("In brief:\n", 1)[1]
+                      .split("\n\n", 1)[0].splitlines())
+    assert shown in (ROOT / "README.md").read_text(encoding="utf-8")
