@@ -74,8 +74,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 _MARKS = {"second_hand": "as reported", "unverified": "unverified", "inference": "by inference"}
 #: Facts every rule tests to know who is on which side: true of every case a reading answers.
-_FRAMING = frozenset({"detainee.adverse", "detaining_party", "detainee.side",
-                      "detainee.nationality"})
+_FRAMING = frozenset({"detainee.adverse", "detainee.nationality"})
 
 
 def date_words(date: str | None) -> str:
@@ -125,6 +124,13 @@ def test_words(test: Test, facts: Mapping[str, FactValue]) -> str | None:
     if test.path in ("capture.time", "entry.time"):
         verb = "was captured" if test.path == "capture.time" else "entered the area"
         return f"{verb} {test.op} {_instant(test)}"
+    if test.path in ("detainee.side", "detaining_party"):
+        names = _or([_PARTIES.get(str(v), str(v)) for v in test.operand])
+        if test.op == "not_in":
+            return f"is not held by {names}" if test.path == "detaining_party" else (
+                f"does not belong to the side of {names}")
+        return f"is held by {names}" if test.path == "detaining_party" else (
+            f"belongs to the side of {names}")
     if test.path == "capture.territory":
         names = [_PARTIES.get(str(v), str(v)) for v in test.operand]
         return f"was captured on the territory of {_or(names)}"
@@ -137,22 +143,29 @@ def test_words(test: Test, facts: Mapping[str, FactValue]) -> str | None:
             return _STAGE.get(value, value)
         return "is not prosecuted" if test.op == "not_in" else "faces criminal proceedings"
     if test.path == "proceedings.charges":
-        named = [_CHARGES.get(str(v), str(v)) for v in test.operand]
+        charges = sorted(value) if isinstance(value, (tuple, frozenset, list, set)) else []
         if test.op == "only":
-            return "is charged only with " + _or(named)
-        held = [_CHARGES.get(str(v), str(v)) for v in test.operand
-                if isinstance(value, (tuple, frozenset, list, set)) and v in value]
-        return "is charged with " + _and(held or named)
+            words = [_CHARGES.get(str(v), str(v)) for v in charges] or [
+                _CHARGES.get(str(v), str(v)) for v in test.operand]
+            return "is charged only with " + (_and(words) if charges else _or(words))
+        held = [_CHARGES.get(str(v), str(v)) for v in test.operand if v in charges]
+        return "is charged with " + _and(held or [_CHARGES.get(str(v), str(v))
+                                                  for v in test.operand])
     return None
 
 
 def _because(rules: list[Rule], facts: Mapping[str, FactValue]) -> list[str]:
     out: list[str] = []
     for rule in rules:
+        # A derived fact a rule needs ("prisoner_of_war") is said with its status phrase.
+        out += [ANSWER_PHRASES["status"].get(n, "is " + n.replace("_", " ")) for n in rule.needs
+                if ANSWER_PHRASES["status"].get(n, "is " + n.replace("_", " ")) not in out]
         for test in rule.tests:
             words = test_words(test, facts)
             if words and words not in out:
                 out.append(words)
+    if any(w.startswith("is charged") for w in out):  # the charges say it: no "faces charges"
+        out = [w for w in out if w != _STAGE["pending"]]
     # Two bounds on one time read as one span: "captured after X and before Y".
     for verb in ("was captured ", "entered the area "):
         bounds = [w for w in out if w.startswith(verb)]
@@ -189,38 +202,49 @@ def _unsettled(outcome: Outcome) -> list[str]:
     return out
 
 
+def _rules(outcome: Outcome, reading: Reading, question: Question) -> list[Rule]:
+    decision = outcome.decisions.get(question)
+    return [reading.rule(qid.removeprefix(f"{reading.id}.")) for qid in
+            (decision.by if decision else ())]
+
+
+def _firm(outcome: Outcome, reading: Reading, facts: Mapping[str, FactValue]) -> str:
+    """The firm answers, each with its grounds; answers with the same grounds said together."""
+    groups: list[tuple[list[str], list[str]]] = []
+    for q in QUESTIONS:
+        phrase = ANSWER_PHRASES[q].get(getattr(outcome, q))
+        if phrase is None:
+            continue
+        because = _because(_rules(outcome, reading, q), facts)
+        if groups and groups[-1][1] == because:
+            groups[-1][0].append(phrase)
+        else:
+            groups.append(([phrase], because))
+    clauses = []
+    for phrases, because in groups:
+        said = phrases[0] if len(phrases) == 1 else (
+            "; ".join(phrases[:-1]) + " and " + phrases[-1])
+        clauses.append(said + (", because the detainee " + _and(because) if because else ""))
+    text = "; ".join(clauses)
+    return "the detainee " + text if text.startswith("is ") else text
+
+
 def summarise(outcome: Outcome, reading: Reading, facts: Mapping[str, FactValue]) -> str:
     """One or two sentences saying what ``reading`` holds on the case and on what grounds."""
-    deciding: list[Rule] = []
     cites: dict[str, Cite] = {}
     steps = {s.rule: s for s in outcome.trace}
     for q in QUESTIONS:
         decision = outcome.decisions.get(q)
         for qid in decision.by if decision else ():
-            rule = reading.rule(qid.removeprefix(f"{reading.id}."))
-            if rule not in deciding:
-                deciding.append(rule)
             step = steps.get(qid)
-            first = step.cites[0] if step and step.cites else None
-            if first is not None:
-                cites.setdefault(first.source, first)
-    firm = [ANSWER_PHRASES[q][getattr(outcome, q)] for q in QUESTIONS
-            if getattr(outcome, q) in ANSWER_PHRASES[q]]
+            if step and step.cites:
+                cites.setdefault(step.cites[0].source, step.cites[0])
+    firm = _firm(outcome, reading, facts)
     rest = _unsettled(outcome)
-    text = f"According to {_holder(reading)}"
-    if firm:
-        status = firm[0].startswith("is ")
-        text += ", the detainee " + firm[0] if status else ", " + firm[0]
-        text += "".join(f"; {p}" for p in firm[1:])
-        because = _because(deciding, facts)
-        if because:
-            text += ", because the detainee " + _and(because)
-        text += "."
-        if rest:
-            joined = "; ".join(rest)
-            text += " " + joined[0].upper() + joined[1:] + "."
-    else:
-        text += ", " + "; ".join(rest) + "."
+    text = f"According to {_holder(reading)}, " + (firm or "; ".join(rest)) + "."
+    if firm and rest:
+        joined = "; ".join(rest)
+        text += " " + joined[0].upper() + joined[1:] + "."
     if cites:
         text += " Sources: " + "; ".join(source_words(c) for c in cites.values()) + "."
     return text
