@@ -1,9 +1,9 @@
 """A reading's answers in plain words: the ``summary`` of an outcome, for readers who know no ids.
 
 Built from data only: the reading's holder (``held_by``), a phrase per answer of each question
-(the tables below), the deciding rules' tests in words (what the case is, for those rules to
-fire) and the source and date of each deciding rule's first citation, with second-hand,
-unverified and inferred sources marked in words. It names no rule id, no fact path and no
+(the tables below), the tests of the shortest deciding rule of each answer in words (what the
+case is, for that rule to fire) and the source and date of each deciding rule's first citation,
+with second-hand, unverified and inferred sources marked in words. It names no rule id, no fact path and no
 person ("the detainee"), and says what the reading holds, never whether it is right.
 """
 
@@ -215,7 +215,10 @@ def _firm(outcome: Outcome, reading: Reading, facts: Mapping[str, FactValue]) ->
         phrase = ANSWER_PHRASES[q].get(getattr(outcome, q))
         if phrase is None:
             continue
-        because = _because(_rules(outcome, reading, q), facts)
+        # Each deciding rule suffices on its own: the grounds said are the shortest rule's (the
+        # others, further grounds, are cited and are in the full explanation).
+        grounds = [_because([r], facts) for r in _rules(outcome, reading, q)]
+        because = min(grounds, key=len) if grounds else []
         if groups and groups[-1][1] == because:
             groups[-1][0].append(phrase)
         else:
