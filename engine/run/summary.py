@@ -3,8 +3,8 @@
 Built from data only: the reading's holder (``held_by``), a phrase per answer of each question
 (the tables below), the tests of the shortest deciding rule of each answer in words (what the
 case is, for that rule to fire) and the source and date of each deciding rule's first citation,
-with second-hand, unverified and inferred sources marked in words. It names no rule id, no fact path and no
-person ("the detainee"), and says what the reading holds, never whether it is right.
+with second-hand, unverified and inferred sources marked in words. It names no rule id, no fact
+path and no person ("the detainee"), and says what the reading holds, never whether it is right.
 """
 
 from __future__ import annotations
