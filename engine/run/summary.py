@@ -132,8 +132,8 @@ def test_words(test: Test, facts: Mapping[str, FactValue]) -> str | None:
         return f"is held by {names}" if test.path == "detaining_party" else (
             f"belongs to the side of {names}")
     if test.path == "capture.territory":
-        names = [_PARTIES.get(str(v), str(v)) for v in test.operand]
-        return f"was captured on the territory of {_or(names)}"
+        where = _or([_PARTIES.get(str(v), str(v)) for v in test.operand])
+        return f"was captured on the territory of {where}"
     if test.path == "detainee.affiliation":
         if isinstance(value, str) and (test.op == "not_in") != (value in test.operand):
             return "is " + _AFFILIATION.get(value, value)
