@@ -171,6 +171,9 @@ def _crux(result: CaseResult, readings: ReadingSet, cases: Mapping[str, CaseReco
             reading = readings.readings[rid]
             r_rules, r_facts, r_open = _deciding(result.readings[rid], question, reading)
             r_facts |= _moved_by(counterfactuals, rid, question)
+            # A change of a case field moves the facts derived from it (detainee.adverse).
+            r_facts |= {t.path for rule in reading.rules for t in rule.tests
+                        if set(_whatif.case_fields_of(t.path)) & r_facts}
             if not r_rules:
                 r_facts |= _would_decide(reading, cases[rid], question, offset)
             rules += r_rules
