@@ -20,7 +20,7 @@ from engine.run.outcome import Cite, Outcome
 ANSWER_PHRASES: Mapping[Question, Mapping[str, str]] = {
     "status": {
         "prisoner_of_war": "is a prisoner of war",
-        "civilian_detainee": "is a civilian held by the other side, protected as a civilian",
+        "civilian_detainee": "is a civilian held by the other side",
         "criminal_detainee": "is held under the detaining state's criminal law, not as a prisoner "
                              "of war",
         "unprivileged_combatant": "is a fighter without the right to prisoner-of-war status",
