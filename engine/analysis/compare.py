@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import tzinfo
 
 from engine.analysis import _whatif
 from engine.analysis.comparison import (
@@ -46,6 +47,7 @@ from engine.analysis.counterfactual import (
 from engine.base.errors import EngineError, Problem
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import FACTS
+from engine.cases.facts import case_facts
 from engine.cases.load import CaseBatch
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
@@ -58,6 +60,7 @@ from engine.run.evaluate import (
     reading_records,
     supplier,
 )
+from engine.run.logic import holds
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
 from engine.run.resolve import cites
@@ -129,17 +132,50 @@ def _decisive(result: CaseResult, question: Question,
             if cf.question == question and len(cf.changes) == 1 and joins(cf, answers)}
 
 
-def _crux(result: CaseResult, readings: ReadingSet, question: Question,
-          common: dict[str, bool], decisive: set[str]) -> Crux:
+def _would_decide(reading: Reading, record: CaseRecord, question: Question,
+                  offset: tzinfo) -> set[str]:
+    """For an answer no rule gave (``not_addressed`` or ``indeterminate``): the facts on which
+    the rules that would give one are false or undecided, for the rules held back by one fact."""
+    facts = case_facts(record, offset)
+    out: set[str] = set()
+    for rule in reading.rules:
+        if rule.answer(question) is None or rule.needs:
+            continue
+        failing = [t.path for t in rule.tests if holds(t, facts) is not True]
+        if len(set(failing)) == 1:
+            out |= set(failing)
+    return out
+
+
+def _moved_by(counterfactuals: Sequence[Counterfactual], reading: str,
+              question: Question) -> set[str]:
+    """The facts some smallest change of which moves ``reading``'s answer to ``question``."""
+    return {c.fact for cf in counterfactuals if cf.reading == reading and cf.question == question
+            for c in cf.changes}
+
+
+def _crux(result: CaseResult, readings: ReadingSet, cases: Mapping[str, CaseRecord],
+          question: Question, common: dict[str, bool], decisive: set[str],
+          counterfactuals: Sequence[Counterfactual]) -> Crux:
+    """The groups of one split question and what each group's answers depend on: the facts its
+    deciding rules read, the facts left open, the facts whose change moves it, and for an answer
+    no rule gave, the facts that hold back the rules that would give one."""
     sides: list[CruxSide] = []
     read: dict[str, set[str]] = {}
+    offset = readings.common.default_offset
     for group in _groups(result, question):
         rules: list[DecidingRule] = []
         facts: set[str] = set()
         open_facts: list[str] = []
         for rid in group.readings:
-            r_rules, r_facts, r_open = _deciding(result.readings[rid], question,
-                                                 readings.readings[rid])
+            reading = readings.readings[rid]
+            r_rules, r_facts, r_open = _deciding(result.readings[rid], question, reading)
+            r_facts |= _moved_by(counterfactuals, rid, question)
+            # A change of a case field moves the facts derived from it (detainee.adverse).
+            r_facts |= {t.path for rule in reading.rules for t in rule.tests
+                        if set(_whatif.case_fields_of(t.path)) & r_facts}
+            if not r_rules:
+                r_facts |= _would_decide(reading, cases[rid], question, offset)
             rules += r_rules
             facts |= r_facts
             open_facts += [f for f in r_open if f not in open_facts]
@@ -150,7 +186,8 @@ def _crux(result: CaseResult, readings: ReadingSet, question: Question,
     separating = [Separating(fact=f, read_by=[r for r in read if f in read[r]],
                              not_read_by=[r for r in read if f not in read[r]],
                              decisive=f in decisive)
-                  for f in _ordered(every) if not all(f in v for v in read.values())]
+                  for f in _ordered(every)
+                  if f in decisive or not all(f in v for v in read.values())]
     return Crux(question=question, groups=sides, separating=separating,
                 kind="factual" if any(common.values()) else "legal", common_accounts=common)
 
@@ -219,8 +256,8 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
     counterfactuals = [cf for rid, record in cases.items()
                        for cf in reading_counterfactuals(probe, readings.readings[rid], record)]
     if split:
-        crux = {q: _crux(result, readings, q, common[q],
-                         _decisive(result, q, counterfactuals))
+        crux = {q: _crux(result, readings, cases, q, common[q],
+                         _decisive(result, q, counterfactuals), counterfactuals)
                 for q in split}
     agree_if = [c for q in split for c in agreement_changes(probe, cases, q)]
     depends: list[DependsTable] = [
@@ -242,6 +279,7 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
                  for rid, o in result.readings.items()},
         agreement={q: q not in split for q in QUESTIONS},
         groups={q: _groups(result, q) for q in QUESTIONS}, crux=crux,
+        summaries={rid: o.summary for rid, o in result.readings.items()},
         counterfactuals=counterfactuals, agree_if=agree_if, depends=depends,
         search=SearchInfo(max_changes=MAX_CHANGES, evaluations=probe.evaluations,
                           complete=not probe.cut, note=note,

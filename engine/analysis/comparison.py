@@ -68,8 +68,8 @@ class DecidingRule(_Model):
 
 
 class CruxSide(_Model):
-    """Why one group answers as it does: the deciding rules and the facts they read, or the
-    facts left open when the answer is ``indeterminate``."""
+    """Why one group answers as it does: the deciding rules, the facts its answers depend on
+    (see :class:`Separating`), and the facts left open when the answer is ``indeterminate``."""
 
     answer: str
     readings: tuple[str, ...]
@@ -79,8 +79,13 @@ class CruxSide(_Model):
 
 
 class Separating(_Model):
-    """A fact read by the deciding rules of some readings and not of others; ``decisive`` when
-    changing it alone moves some reading to an answer another reading gives."""
+    """A fact some readings' answers depend on and others' do not (or, when ``decisive``, one
+    any reading's answer depends on); ``decisive`` when changing it alone moves some reading to
+    an answer another reading gives.
+
+    A reading's answer depends on a fact when its deciding rules read it, when the answer is
+    left open by it, when some smallest change of it moves the answer (a counterfactual), or,
+    for an answer no rule gave, when it alone holds back a rule that would give one."""
 
     fact: str
     read_by: tuple[str, ...]
@@ -181,6 +186,8 @@ class Comparison(_Model):
     agree_if: tuple[AgreementChange, ...]
     depends: tuple[DependsTable, ...]
     search: SearchInfo
+    #: Per reading, its answers and their grounds in plain words (the outcome's ``summary``).
+    summaries: FrozenMap[str, str] = Field(default_factory=FrozenDict)
 
 
 class FactCount(_Model):

@@ -23,7 +23,7 @@ from engine.analysis.counterfactual import NOT_FIRM, joins
 from engine.base.vocabulary import QUESTIONS
 from engine.cases.catalogue import DERIVED_FROM
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
-from engine.present.render import error_line, grid
+from engine.present.render import error_line, grid, summary_lines
 
 #: Counterfactuals shown per question in the text (the JSON has them all).
 SHOWN = 3
@@ -76,17 +76,16 @@ def _paragraph(comparison: Comparison, question: str, crux: Crux) -> list[str]:
                 f"{f} (disputed: the answer depends on which claim is taken)"
                 if _decides(comparison, f, side.readings) else f for f in side.open)
         else:
-            why = "no rule of the reading speaks to such a case"
+            why = "no rule of the reading speaks to such a case" + (
+                f"; the answer depends on {', '.join(side.facts)}" if side.facts else "")
         lines.append(f"  - {side.answer} ({who}): {why}")
     turns = [s.fact for s in crux.separating if s.decisive]
     by_fact = {s.fact: s for s in crux.separating}
     if turns:
         lines.append("  It turns on " + "; ".join(
             f"{f} (read by {', '.join(by_fact[f].read_by)}; not by "
-            f"{', '.join(by_fact[f].not_read_by)})" for f in turns) + ".")
-    rest = [s.fact for s in crux.separating if s.fact not in turns]
-    if rest:
-        lines.append("  Also read on one side only: " + ", ".join(rest) + ".")
+            f"{', '.join(by_fact[f].not_read_by)})" if by_fact[f].not_read_by
+            else f"{f} (read by all)" for f in turns) + ".")
     for cf in _shown(comparison, question):
         lines.append(f"  If {_change_text(cf.changes)}, {cf.reading} would answer {cf.to} "
                      f"(now {cf.from_}).")
@@ -142,6 +141,7 @@ def _claimed_lines(c: Comparison) -> list[str]:
 
 def _case_text(c: Comparison) -> list[str]:
     lines = [f"{c.case_id}  ({c.source})", *([f"  {c.title}"] if c.title else [])]
+    lines += summary_lines(c.summaries, indent="  ")
     ids = list(c.answers)
     rows = [["", *ids, ""]]
     for q in QUESTIONS:
@@ -212,11 +212,10 @@ def markdown(report: CompareReport, *, summary_only: bool = False) -> str:
                 split = "" if c.agreement[q] else c.crux[q].kind
                 out.append(f"| {c.case_id} | {q} | " + " | ".join(cells) + f" | {split} |")
         for c in report.comparisons:
-            if not c.crux and not c.depends and not c.claimed:
-                continue
             out += ["", f"### {c.case_id}", ""]
             if c.title:
                 out += [f"_{c.title}_", ""]
+            out += [f"- {text}" for text in c.summaries.values() if text] + [""]
             if c.claimed:
                 out += [f"Accounts used: {_accounts(c)}.", ""]
                 out += [f"- {line}" for line in _claimed_lines(c)] + [""]

@@ -6,6 +6,7 @@ produced by the models (``model_dump_json``), never by string formatting.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -120,11 +121,30 @@ def jsonl(report: Report) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+#: The widest line of a summary, for an 80-column terminal.
+WIDTH = 80
+
+
+def summary_lines(summaries: Mapping[str, str], indent: str = "") -> list[str]:
+    """Each reading's plain-language summary as a bullet, wrapped to :data:`WIDTH` columns."""
+    texts = [t for t in summaries.values() if t]
+    if not texts:
+        return []
+    lines = [f"{indent}In brief:"]
+    for text in texts:
+        lines += textwrap.wrap(text, WIDTH, initial_indent=f"{indent}- ",
+                               subsequent_indent=f"{indent}  ", break_on_hyphens=False)
+    return lines
+
+
 def explain(result: CaseResult, readings: Mapping[str, Reading]) -> str:
-    """Per reading: the answers, each fired rule with its statement and sources, and the rest."""
+    """The plain-language summaries first; then per reading the answers, each fired rule with
+    its statement and sources, and the rest."""
     lines = [f"Case {result.case_id} ({result.source})"]
     if result.title:
         lines.append(f"  {result.title}")
+    summaries = summary_lines({r: o.summary for r, o in result.readings.items()}, indent="  ")
+    lines += ["", *summaries] if summaries else []
     for rid, outcome in result.readings.items():
         lines += ["", *_explain_one(outcome, readings[rid])]
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from engine.run import _durable, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
 from engine.run.resolve import decide_and_flag, resolve
+from engine.run.summary import summarise
 
 EngineChoice = Literal["durable", "reference"]
 #: ``own``: each reading's declared account; ``uncontested``; or a party's or body's id.
@@ -199,5 +200,6 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
             # model_copy does not validate: the mapping is frozen here, as validation would.
             "account": label,
             "supplied_by": FrozenDict(supplied_facts(reading, supplied, outcome)),
-            "engine_note": note})
+            "engine_note": note,
+            "summary": summarise(outcome, reading, facts)})
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

@@ -120,6 +120,9 @@ class Outcome(_Model):
     engine_note: str | None = None
     #: The disputed facts the rules read and each combination of their claimed values.
     dispute: Dispute | None = None
+    #: The answers and their grounds in plain words, attributed to the reading's holder and
+    #: sources (no rule ids or fact paths): see :mod:`engine.run.summary`.
+    summary: str = ""
 
 
 class CaseResult(_Model):
