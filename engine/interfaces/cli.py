@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -20,7 +20,8 @@ from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.analysis.proofs import prove_invariants
 from engine.analysis.verify import verify
 from engine.base.errors import EngineError, Problem
-from engine.cases.load import CaseBatch, load_cases
+from engine.cases.claims import UNCONTESTED
+from engine.cases.load import CaseBatch, InputFormat, LoadedCase, iter_cases, load_cases
 from engine.cases.record import case_json_schema
 from engine.interfaces._output import write_out
 from engine.interfaces._shared import (
@@ -29,11 +30,14 @@ from engine.interfaces._shared import (
     engine_note,
     engine_opt,
     guard,
+    input_format_opt,
+    jobs_opt,
     reading_opt,
     rules_opt,
 )
 from engine.present import compare as render_compare
 from engine.present import render
+from engine.present.stream import ReportWriter
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.run.evaluate import (
     OWN,
@@ -42,7 +46,8 @@ from engine.run.evaluate import (
     evaluate_case,
 )
 from engine.run.outcome import CaseResult
-from engine.run.report import ErrorInfo, ReadingInfo, Report
+from engine.run.report import ErrorInfo, ReadingInfo
+from engine.run.stream import evaluate_stream
 from engine.testing.expectations import check, unknown_expectations
 
 P = ParamSpec("P")
@@ -50,20 +55,31 @@ R = TypeVar("R")
 Format = Literal["table", "json", "jsonl", "markdown"]
 
 
-def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str],
-                    engine: EngineChoice, account: str = OWN,
-                    ) -> tuple[list[CaseResult], list[Problem]]:
-    results: list[CaseResult] = []
-    problems = list(batch.errors)
+def _evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
+               engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
+               problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
+    """Each case of ``paths`` with its result, in input order, as soon as it is ready; every
+    problem lands in ``problems``: those of the input first, then those of the cases (as a
+    batch has always listed them)."""
     known = list(rs.readings)
-    for loaded in batch.cases:
-        problems += unknown_expectations(loaded, known)
-        try:
-            results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
-                                         engine=engine, source=loaded.source, account=account))
-        except EngineError as exc:
-            problems += loaded.failed(exc)
-    return results, problems
+    later: list[Problem] = []
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
+                                account=account, jobs=jobs):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        loaded, result = item
+        later += unknown_expectations(loaded, known)
+        if isinstance(result, CaseResult):
+            yield loaded, result
+        else:
+            later += result
+    problems += later
+
+
+def _claims(account: str, loaded: LoadedCase) -> bool:
+    return account not in (OWN, UNCONTESTED) and account in loaded.record.claimants()
 
 
 @click.group()
@@ -85,23 +101,30 @@ def _batch_command(fn: Callable[P, R]) -> Callable[P, R]:
 @_batch_command
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
               default="table", show_default=True)
+@jobs_opt
+@input_format_opt
 @guard
 def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-             engine: EngineChoice, account: str, fmt: Format) -> None:
-    """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
+             engine: EngineChoice, account: str, fmt: Format, jobs: int,
+             input_format: InputFormat) -> None:
+    """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -).
+
+    Cases are read, evaluated and written one at a time, so a caseload of any size runs in
+    flat memory and the first result is out at once."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, reading_ids, engine, account)
-    report = Report(engine=engine_to_use(engine),
-                    readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                              for r in selected],
-                    results=results, errors=[ErrorInfo.of(p) for p in problems])
-    renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
-                 "markdown": render.markdown}
-    write_out(renderers[fmt](report), nl=False)
+    writer = ReportWriter(fmt, engine_to_use(engine),
+                          [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
+                           for r in selected], lambda text: write_out(text, nl=False))
+    problems: list[Problem] = []
+    claimed = False
+    for loaded, result in _evaluated(paths, rs, reading_ids, engine, account, jobs,
+                                     input_format, problems):
+        writer.result(result)
+        claimed = claimed or _claims(account, loaded)
+    writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
-    account_note(batch, account)
+    account_note(claimed, account)
     if problems:
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
@@ -247,42 +270,43 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
 @rules_opt
 @engine_opt
 @account_opt
+@jobs_opt
+@input_format_opt
 @guard
 def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice,
-             account: str) -> None:
+             account: str, jobs: int, input_format: InputFormat) -> None:
     """Check the expect blocks of the case files in PATHS (default: ./cases)."""
     if not paths:
         if not Path("cases").is_dir():
             raise EngineError("no PATHS given and no ./cases folder")
         paths = ("cases",)
     rs = load_readings(rules_dir)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, (), engine, account)
-    by_id = {r.case_id: r for r in results}
-    mismatches = []
-    checked = 0
-    for loaded in batch.cases:
-        result = by_id.get(loaded.record.id)
-        if result is not None:
-            checked += sum(1 for e in loaded.record.expect.values()
-                           for q in ("status", "point8", "release") if getattr(e, q))
-            mismatches += check(loaded.record, result, loaded.span)
+    problems: list[Problem] = []
+    cases = checked = mismatched = 0
+    claimed = False
+    for loaded, result in _evaluated(paths, rs, (), engine, account, jobs, input_format,
+                                     problems):
+        cases += 1
+        claimed = claimed or _claims(account, loaded)
+        checked += sum(1 for e in loaded.record.expect.values()
+                       for q in ("status", "point8", "release") if getattr(e, q))
+        for mismatch in check(loaded.record, result, loaded.span):
+            mismatched += 1
+            write_out(f"MISMATCH {mismatch}")
+            outcome = result.readings[mismatch.reading]
+            fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
+            write_out(f"    trace: {fired}")
+            if outcome.unknown:
+                write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
-    for mismatch in mismatches:
-        write_out(f"MISMATCH {mismatch}")
-        outcome = by_id[mismatch.case_id].readings[mismatch.reading]
-        fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
-        write_out(f"    trace: {fired}")
-        if outcome.unknown:
-            write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
-    write_out(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
-               f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
+    write_out(f"{cases} case(s), {checked} expectation(s) checked, "
+               f"{mismatched} mismatch(es), {len(problems)} input error(s)")
     engine_note(engine, rs)
-    account_note(batch, account)
+    account_note(claimed, account)
     if problems:
         sys.exit(2)
-    if mismatches:
+    if mismatched:
         sys.exit(1)
 
 
