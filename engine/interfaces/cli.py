@@ -9,20 +9,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 import click
 
-from engine.analysis.compare import compare_batch
+from engine.analysis.compare import summarise
+from engine.analysis.compare_stream import compare_stream
+from engine.analysis.comparison import CompareReport, Comparison
 from engine.analysis.counterfactual import DEFAULT_BUDGET
-from engine.analysis.proofs import prove_invariants
-from engine.analysis.verify import verify
 from engine.base.errors import EngineError, Problem
 from engine.cases.claims import UNCONTESTED
 from engine.cases.load import CaseBatch, InputFormat, LoadedCase, iter_cases, load_cases
 from engine.cases.record import case_json_schema
+from engine.interfaces._check import check_readings
 from engine.interfaces._output import write_out
 from engine.interfaces._shared import (
     account_note,
@@ -140,15 +140,37 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
               type=click.IntRange(1, 10_000_000),
               help="Most evaluations the search of counterfactuals may make per case.")
+@jobs_opt
+@input_format_opt
 @guard
 def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int) -> None:
+            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int,
+            jobs: int, input_format: InputFormat) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    report = compare_batch(batch, rs, only=reading_ids, account=account, engine=engine,
-                           budget=budget, summary=summary)
-    account_note(batch, account)
+    selected = rs.select(reading_ids)
+    problems: list[Problem] = []
+    failed: list[Problem] = []
+    comparisons: list[Comparison] = []  # held: the summary and the report need them all
+    claimed = False
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
+                               budget=budget, jobs=jobs):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        loaded, done = item
+        claimed = claimed or _claims(account, loaded)
+        if isinstance(done, Comparison):
+            comparisons.append(done)
+        else:
+            failed += done
+    report = CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems + failed])
+    account_note(claimed, account)
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)
     else:
@@ -317,38 +339,38 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
               help="Generated cases per invariant.")
 @click.option("--seed", default=0, show_default=True, type=int,
               help="Seed of the invariant search (same seed, same result).")
+@jobs_opt
 @guard
 def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int,
-              seed: int) -> None:
+              seed: int, jobs: int) -> None:
     """Verify readings: exhaustive conflicts/gaps/dead rules, and their declared invariants."""
     rs = load_readings(rules_dir, allow_conflicts=True)
     selected = rs.select(reading_ids)
     # Exhaustive first: conflicts, gaps, dead rules, and every invariant proved over all
     # combinations; then the invariants searched on generated cases (concrete times and zones).
-    verifications = [replace(v, findings=v.findings + tuple(prove_invariants(r)))
-                     for r in selected for v in [verify(r)]]
-    results: dict[str, list[Any]] = {}
     declared = sum(len(r.invariants) for r in selected)
-    searched = False
+    search = False
     if declared:
         try:
-            from engine.testing.invariants import check_invariants
-        except ImportError as exc:  # hypothesis is an optional extra; the proofs stand alone
+            import engine.testing.invariants  # noqa: F401 - hypothesis is an optional extra
+        except ImportError as exc:  # the proofs stand alone
             click.echo(f"note: {exc}: the invariants were proved over every combination but not "
                        "also searched on generated cases (pip install "
                        "'legal-status[hypothesis]')", err=True)
         else:
-            results = {r.id: check_invariants(rs, r, examples=examples, seed=seed)
-                       for r in selected}
-            searched = True
+            search = True
+    checked = check_readings((rs, examples, seed, search), [r.id for r in selected], jobs)
+    verifications = [v for v, _ in checked]
+    results = {r.id: found for r, (_, found) in zip(selected, checked, strict=True)
+               if found is not None}
     write_out(render.check_report(verifications, results,
                                    {r.id: len(r.invariants) for r in selected}), nl=False)
     failed = any(v.failed for v in verifications) or any(
         not r.ok for rs_ in results.values() for r in rs_)
-    search = f"searched on {examples} cases each, seed {seed}" if searched else "not searched"
+    searched = f"searched on {examples} cases each, seed {seed}" if search else "not searched"
     write_out("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
                f" {sum(v.combinations for v in verifications)} combinations, {declared} "
-               f"invariant(s) checked, {search})")
+               f"invariant(s) checked, {searched})")
     if failed:
         sys.exit(1)
 

@@ -104,7 +104,7 @@ def test_jsonl_errors_are_located_at_their_line(tmp_path: Path) -> None:
                     + "\n\xff\n".encode("latin-1").decode("latin-1"), encoding="latin-1")
     batch = load_cases([path])
     assert [c.record.id for c in batch.cases] == ["good"]
-    where = [(p.span.line, p.span.column) if p.span else None for p in batch.errors]
+    where = [(p.span.line, p.span.column) if p.span else (None, None) for p in batch.errors]
     assert where[0] == (2, 13) and "not a JSON value" in batch.errors[0].message
     assert where[1][0] == 3 and "duplicate case id 'good'" in batch.errors[1].message
     assert where[2][0] == 4 and "detaining_party" in str(batch.errors[2])
