@@ -181,3 +181,29 @@ def test_a_worker_that_dies_stops_the_run_with_a_clear_error() -> None:
 def test_ordered_map_keeps_input_order_across_processes() -> None:
     out = list(ordered_map(_crash, range(14, 300), lambda x: x, jobs=2, chunk=7))
     assert out == [(x, x * 2) for x in range(14, 300)]
+
+
+
+def test_compare_with_jobs_2_writes_the_bytes_of_jobs_1() -> None:
+    # The bundled cases are more than one chunk of compare: the pool runs.
+    command = ["compare", str(CASES), "--format", "json", "--summary"]
+    one = run(*command, "--jobs", "1")
+    two = run(*command, "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, one.output
+    assert (one.stdout_bytes, one.stderr_bytes) == (two.stdout_bytes, two.stderr_bytes)
+
+
+def test_check_with_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
+    # Two readings (the fixture's, and a copy under another id), so that the pool runs; the
+    # bundled readings would take a minute.
+    rules = FIXTURES / "rules"
+    for name in ("common.yaml", "mini.yaml"):
+        (tmp_path / name).write_text((rules / name).read_text(encoding="utf-8"), "utf-8")
+    mini = (rules / "mini.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mini2.yaml").write_text(mini.replace("reading: mini", "reading: mini2", 1), "utf-8")
+    command = ["check", "--rules", str(tmp_path), "--examples", "10"]
+    one = run(*command, "--jobs", "1")
+    two = run(*command, "--jobs", "2")
+    assert "2 reading(s)" in one.output
+    assert one.exit_code == two.exit_code
+    assert (one.stdout_bytes, one.stderr_bytes) == (two.stdout_bytes, two.stderr_bytes)
