@@ -200,10 +200,52 @@ def test_check_with_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
     for name in ("common.yaml", "mini.yaml"):
         (tmp_path / name).write_text((rules / name).read_text(encoding="utf-8"), "utf-8")
     mini = (rules / "mini.yaml").read_text(encoding="utf-8")
-    (tmp_path / "mini2.yaml").write_text(mini.replace("reading: mini", "reading: mini2", 1), "utf-8")
+    (tmp_path / "mini2.yaml").write_text(mini.replace("reading: mini", "reading: mini2", 1),
+                                         "utf-8")
     command = ["check", "--rules", str(tmp_path), "--examples", "10"]
     one = run(*command, "--jobs", "1")
     two = run(*command, "--jobs", "2")
     assert "2 reading(s)" in one.output
     assert one.exit_code == two.exit_code
     assert (one.stdout_bytes, one.stderr_bytes) == (two.stdout_bytes, two.stderr_bytes)
+
+
+def _all_locs(value: object, loc: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out = [loc]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _all_locs(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _all_locs(v, (*loc, i))
+    return out
+
+
+@pytest.mark.parametrize("extra", [{}, {"weight": 1.5}, {"title": "caf\\u00e9"},
+                                   {"title": "tab\there"}, {"n": 10 ** 120}],
+                         ids=["plain", "float", "escape", "tab", "long-number"])
+def test_a_jsonl_line_gives_the_yaml_loaders_data_and_positions(tmp_path: Path,
+                                                                extra: dict[str, object]) -> None:
+    # The fast path (json.loads, positions on demand) and the YAML loader must agree on every
+    # line: data, and the position of every value and key.
+    lines = []
+    for i, case in enumerate(_examples()):
+        text = json.dumps({**case, "id": f"c{i}", **extra}, ensure_ascii=False)
+        lines.append(text.replace("\\\\u00e9", "\\u00e9"))
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch = load_cases([path])
+    located = {p.span.line if p.span else 0 for p in batch.errors}
+    by_line = {c.span.line: c for c in batch.cases}
+    for number, text in enumerate(lines, 1):
+        if number not in by_line:  # refused: the YAML loader's problem, at this line
+            assert number in located
+            continue
+        full = load_documents(text, str(path))[0]
+        doc = by_line[number].document
+        assert doc.data == full.data
+        for loc in _all_locs(full.data):
+            for key in (False, True):
+                want = full.span(loc, key=key)
+                assert doc.span(loc, key=key) == SourceSpan(want.source, (want.line or 1)
+                                                            + number - 1, want.column)
