@@ -6,10 +6,9 @@ committed. Each run is ``legal-status evaluate FILE --format jsonl --jobs J`` in
 process; peak RSS is that process's (``wait4``; with ``--jobs 2`` the workers are counted
 apart, as the largest of them).
 
-Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]
-[--python-path DIR]``; ``--python-path`` runs another checkout (say, main before streaming)
-for a before/after comparison. The default sizes take about two minutes on 2 cores; add
-100000 for the flat-memory figure (about five minutes more).
+Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]``.
+The default sizes take about a minute and a half on 2 cores; add 100000 for the flat-memory
+figure (about five minutes more).
 """
 
 from __future__ import annotations
@@ -44,18 +43,12 @@ def generate(n: int, folder: Path) -> Path:
     return out
 
 
-def run(path: Path, jobs: int, python_path: str | None) -> dict[str, float]:
+def run(path: Path, jobs: int) -> dict[str, float]:
     """One CLI run: seconds to the first output line and in all, lines out, peak RSS (MiB)."""
-    env = dict(os.environ)
-    if python_path:
-        env["PYTHONPATH"] = python_path
     args = [sys.executable, "-m", "engine.interfaces.cli", "evaluate", str(path),
-            "--format", "jsonl"]
-    if not python_path:
-        args += ["--jobs", str(jobs)]
+            "--format", "jsonl", "--jobs", str(jobs)]
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, env=env,
-                            cwd=python_path or ROOT)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, cwd=ROOT)
     assert proc.stdout is not None
     first = proc.stdout.readline()
     first_at = time.perf_counter() - start
@@ -76,15 +69,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--jobs-size", type=int, default=10_000)
-    parser.add_argument("--python-path", default=None,
-                        help="run the engine of this checkout instead (no --jobs)")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     print(f"{os.cpu_count()} core(s); evaluate --format jsonl, JSON Lines in, all readings")
     with tempfile.TemporaryDirectory() as tmp:
         per_case: dict[int, float] = {}
         for n in sizes:
-            figures = run(generate(n, Path(tmp)), 1, options.python_path)
+            figures = run(generate(n, Path(tmp)), 1)
             # Per case after the first line: start-up (imports, readings) is paid once.
             per_case[n] = (figures["total"] - figures["first"]) / max(n - 1, 1)
             print(f"{n:>7} cases, --jobs 1: peak RSS {figures['rss']:7.1f} MiB, first line "
@@ -95,9 +86,9 @@ def main() -> None:
         smallest = min(per_case)
         for n in sorted(per_case)[1:]:
             print(f"per-case cost at {n} / at {smallest}: {per_case[n] / per_case[smallest]:.2f}")
-        if options.python_path is None and options.jobs_size:
+        if options.jobs_size:
             path = generate(options.jobs_size, Path(tmp))
-            one, two = run(path, 1, None), run(path, 2, None)
+            one, two = run(path, 1), run(path, 2)
             children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"{options.jobs_size} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
                   f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "

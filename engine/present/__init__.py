@@ -1,7 +1,8 @@
 """Layer 5, presentation: pure renderers of results as text, Markdown and JSON.
 
 Owns the renderers of evaluation reports, explanations, reading lists and ``check`` reports
-(:mod:`.render`) and of comparisons (:mod:`.compare`). Nothing here reads input, prints or decides:
+(:mod:`.render`; the same report written case by case in :mod:`.stream`) and of comparisons
+(:mod:`.compare`). Nothing here reads input, prints or decides:
 a front end picks a renderer and writes what it returns; JSON always comes from the models.
 
 May import: every layer below (:mod:`engine.base` to :mod:`engine.analysis` and
