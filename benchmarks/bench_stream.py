@@ -61,7 +61,7 @@ def run(path: Path, jobs: int) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"the run failed with exit {proc.returncode}: {' '.join(args)}")
     return {"first": first_at, "total": total, "lines": lines,
-            "rss": usage.ru_maxrss / 1024}
+            "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def main() -> None:
@@ -71,7 +71,9 @@ def main() -> None:
     parser.add_argument("--jobs-size", type=int, default=10_000)
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
-    print(f"{os.cpu_count()} core(s); evaluate --format jsonl, JSON Lines in, all readings")
+    print(f"{os.cpu_count()} core(s), load average {os.getloadavg()[0]:.1f} (wall-clock figures"
+          " are only as good as an idle machine; CPU seconds are less sensitive to other load);"
+          " evaluate --format jsonl, JSON Lines in, all readings")
     with tempfile.TemporaryDirectory() as tmp:
         per_case: dict[int, float] = {}
         for n in sizes:
@@ -81,7 +83,7 @@ def main() -> None:
             print(f"{n:>7} cases, --jobs 1: peak RSS {figures['rss']:7.1f} MiB, first line "
                   f"{figures['first']:6.2f} s, total {figures['total']:7.1f} s, "
                   f"{n / figures['total']:6.0f} cases/s, {per_case[n] * 1e3:.2f} ms/case "
-                  "after the first")
+                  f"after the first, {figures['cpu'] / n * 1e3:.2f} ms CPU/case")
             assert figures["lines"] == n, f"{figures['lines']} lines out for {n} cases"
         smallest = min(per_case)
         for n in sorted(per_case)[1:]:
@@ -92,7 +94,9 @@ def main() -> None:
             children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"{options.jobs_size} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
                   f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "
-                  f"{children:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x")
+                  f"{children:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x; CPU "
+                  f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes); load average "
+                  f"now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
