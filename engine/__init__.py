@@ -10,6 +10,10 @@ The public API, for embedding::
     result.readings["ihl"].status, result.model_dump_json()
     comparison = engine.compare_case(case, readings)  # why the readings disagree
 
+    # A caseload of any size, case by case in flat memory, on every core:
+    for item in engine.evaluate_stream(engine.iter_cases(["big.jsonl"]), readings, jobs=2):
+        ...  # an engine.Problem, or (loaded case, CaseResult or its problems), in input order
+
 Everything returned is immutable and typed; every error is an :class:`EngineError`.
 """
 
@@ -19,6 +23,7 @@ import importlib
 
 from engine import _moved
 from engine.analysis.compare import compare_batch, compare_case, summarise
+from engine.analysis.compare_stream import compare_stream
 from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import (
     BackendError,
@@ -32,11 +37,12 @@ from engine.base.errors import (
     UsageError,
 )
 from engine.cases.claims import Claim
-from engine.cases.load import CaseBatch, LoadedCase, load_case_dict, load_cases
+from engine.cases.load import CaseBatch, LoadedCase, iter_cases, load_case_dict, load_cases
 from engine.cases.record import CaseRecord, case_json_schema
 from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
 from engine.run.evaluate import engine_to_use, evaluate_case, reading_records
 from engine.run.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
+from engine.run.stream import evaluate_stream
 
 __all__ = [
     "BackendError",
@@ -64,8 +70,11 @@ __all__ = [
     "case_json_schema",
     "compare_batch",
     "compare_case",
+    "compare_stream",
     "engine_to_use",
     "evaluate_case",
+    "evaluate_stream",
+    "iter_cases",
     "load_case_dict",
     "load_cases",
     "load_readings",

@@ -86,6 +86,27 @@ def _stat_problem(exc: OSError, path: Path) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
+def check_path(path: Path, *, scanned: bool = False) -> None:
+    """Check that ``path`` names a file that may be read (see :func:`read_path`).
+
+    Raises:
+        InputError: located: missing, a broken or looping link, a folder, or not a regular file
+            found by a folder scan.
+    """
+    where = SourceSpan(display_name(path))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise InputError([Problem(_stat_problem(exc, path), where)]) from None
+    except ValueError:  # a NUL in the name, or a lone surrogate: no file can have it
+        raise InputError([Problem("the file name cannot name a file", where)]) from None
+    if stat.S_ISDIR(mode):
+        raise InputError([Problem("is a folder, not a file", where)])
+    kind = _kind(mode)
+    if scanned and kind is not None:
+        raise InputError([Problem(f"not a regular file ({kind}): skipped", where)])
+
+
 def read_path(path: Path, *, scanned: bool = False) -> str:
     """The text of the file at ``path``, read with a byte cap.
 
@@ -100,13 +121,8 @@ def read_path(path: Path, *, scanned: bool = False) -> str:
     """
     source = display_name(path)
     where = SourceSpan(source)
+    check_path(path, scanned=scanned)
     try:
-        mode = os.stat(path).st_mode
-        if stat.S_ISDIR(mode):
-            raise InputError([Problem("is a folder, not a file", where)])
-        kind = _kind(mode)
-        if scanned and kind is not None:
-            raise InputError([Problem(f"not a regular file ({kind}): skipped", where)])
         with open(path, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:

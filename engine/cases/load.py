@@ -1,8 +1,9 @@
-"""Load case files (YAML or JSON; files, folders or ``-``) into validated, located cases.
+"""Load case files (YAML, JSON or JSON Lines; files, folders or ``-``) into validated, located
+cases, all at once (:func:`load_cases`) or one at a time (:func:`iter_cases`).
 
 Nothing is lost in a batch: every invalid case becomes one :class:`Problem` per validation error,
 located at ``file:line:col``, and every valid case is still returned. Case ids must be unique
-across the whole batch.
+across the whole batch. Streaming keeps only the ids seen (and where), never the cases.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from pydantic import ValidationError
 
@@ -28,19 +29,26 @@ from engine.base.errors import (
 )
 from engine.base.sourcefile import (
     STDIN_NAME,
+    check_path,
+    decode,
     display_name,
     read_path,
     read_stream,
     scan_folder,
 )
-from engine.base.yamlio import Document, Loc, load_documents
+from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
+from engine.cases._lines import Line, looks_like_jsonl, read_lines
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
 
 #: File suffixes collected from folders (a file named explicitly is read whatever its suffix).
-SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 STDIN = "-"
-
+#: How inputs are read: ``auto`` (JSON Lines for ``*.jsonl`` files, and for standard input when
+#: its first line is a whole JSON object; YAML/JSON otherwise), or one format for every input.
+InputFormat = Literal["auto", "yaml", "jsonl"]
+#: What the sources of a batch yield: a problem, a whole text, or the parsed lines of JSON Lines.
+_Source = Problem | tuple[str, str] | tuple[str, Iterator[Line]]
 
 
 @dataclass(frozen=True)
@@ -78,47 +86,99 @@ class CaseBatch:
 
 
 def load_cases(
-    paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None
+    paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
+    input_format: InputFormat = "auto",
 ) -> CaseBatch:
-    """Load and validate every case in ``paths``.
+    """Load and validate every case in ``paths`` (all held at once; see :func:`iter_cases` to
+    stream a caseload of any size).
 
     Args:
-        paths: files, folders (searched recursively for ``*.yaml``, ``*.yml``, ``*.json``, in
-            sorted order) or ``-`` for standard input. A file holds one case, a list of cases, or
-            several YAML documents each holding either.
+        paths: files, folders (searched recursively for ``*.yaml``, ``*.yml``, ``*.json``,
+            ``*.jsonl``, in sorted order) or ``-`` for standard input. A file holds one case, a
+            list of cases, or several YAML documents each holding either; a JSON Lines file one
+            case per line.
         default_zone: the zone of local times in cases that name none (the rules' default
             offset). When given, ranges mixing local and offset ends are checked for inversion
             now; otherwise only ranges inverted in every zone are.
         stdin: the stream ``-`` reads (default :data:`sys.stdin`).
+        input_format: see :data:`InputFormat`.
 
     Returns:
         The valid cases and the problems; reading never raises for bad input.
     """
-    if isinstance(paths, str | Path):
-        paths = [paths]  # one path, not a sequence of one-letter paths
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
-    first_by_id: dict[str, LoadedCase] = {}
-    for source, text in _texts(paths, stdin if stdin is not None else sys.stdin, errors):
-        try:
-            documents = load_documents(text, source)
-        except InputError as exc:
-            errors += exc.problems
-            continue
-        for index, (doc, loc, item) in enumerate(_items(documents, source, errors)):
-            record = _validate(item, doc, loc, default_zone, errors)
-            if record is not None:
-                loaded = LoadedCase(record, source, index, doc.span(loc), doc, loc)
-                first = first_by_id.setdefault(record.id, loaded)
-                if first is loaded:
-                    cases.append(loaded)
-                else:
-                    where = loaded.span_of("id")
-                    errors.append(
-                        Problem(f"duplicate case id {quote(record.id)} (first at {first.span})",
-                                where)
-                    )
+    for item in iter_cases(paths, default_zone=default_zone, stdin=stdin,
+                           input_format=input_format):
+        if isinstance(item, Problem):
+            errors.append(item)
+        else:
+            cases.append(item)
     return CaseBatch(tuple(cases), tuple(errors))
+
+
+def iter_cases(
+    paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
+    input_format: InputFormat = "auto",
+) -> Iterator[LoadedCase | Problem]:
+    """Load and validate the cases in ``paths`` one at a time, in input order.
+
+    Each valid case is yielded as a :class:`LoadedCase` and each problem (unreadable file,
+    malformed document, invalid field, duplicate id) as a located :class:`Problem`, as soon as
+    it is found; nothing is kept but the ids already seen, so memory does not grow with the
+    caseload. JSON Lines inputs are read line by line, with no cap but one per line.
+
+    Args: as :func:`load_cases`.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]  # one path, not a sequence of one-letter paths
+    first_at: dict[str, SourceSpan] = {}
+    errors: list[Problem] = []
+    for item in _sources(paths, stdin if stdin is not None else sys.stdin, input_format):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        source, content = item
+        if isinstance(content, str):
+            try:
+                documents = load_documents(content, source)
+            except InputError as exc:
+                yield from exc.problems
+                continue
+            found_items = _items(documents, source, errors)
+        else:
+            found_items = _line_items(content, errors)
+        for index, (doc, loc, data) in enumerate(found_items):
+            yield from errors
+            errors.clear()
+            record = _validate(data, doc, loc, default_zone, errors)
+            yield from errors
+            errors.clear()
+            if record is None:
+                continue
+            loaded = LoadedCase(record, source, index, doc.span(loc), doc, loc)
+            first = first_at.setdefault(record.id, loaded.span)
+            if first is loaded.span:
+                yield loaded
+            else:
+                yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
+                              loaded.span_of("id"))
+        yield from errors
+        errors.clear()
+
+
+def _line_items(lines: Iterator[Line], errors: list[Problem]
+                ) -> Iterator[tuple[Document, Loc, object]]:
+    """The cases of JSON Lines: each line is one case (a line holding a list is refused, so
+    that a case's index stays its line's)."""
+    try:
+        for line in lines:
+            if isinstance(line, Problem):
+                errors.append(line)
+            else:
+                yield line[1], (), line[1].data
+    except InputError as exc:
+        errors += exc.problems
 
 
 def load_case_dict(
@@ -140,40 +200,90 @@ def load_case_dict(
     return record
 
 
-def _texts(
-    paths: Sequence[str | Path], stdin: TextIO | None, errors: list[Problem]
-) -> Iterator[tuple[str, str]]:
-    """Yield ``(source, text)`` for every input file, recording those that cannot be read."""
+def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat
+             ) -> Iterator[_Source]:
+    """Yield ``(source, text)`` for every YAML/JSON input, ``(source, lines)`` for every JSON
+    Lines one, and a located problem for every input that cannot be read, in order."""
     seen: set[str] = set()
     for raw in paths:
         if str(raw) == STDIN:
-            try:
-                yield STDIN_NAME, read_stream(stdin)
-            except InputError as exc:
-                errors += exc.problems
+            yield from _stdin(stdin, input_format)
             continue
         path = Path(raw)
         if (bad_name := _bad_name(str(raw))) is not None:
-            errors.append(Problem(bad_name, SourceSpan(display_name(raw))))
+            yield Problem(bad_name, SourceSpan(display_name(raw)))
             continue
         if path.is_dir():
             files, problems = scan_folder(path, SUFFIXES)
-            errors += problems
+            yield from problems
             if not files and not problems:
-                errors.append(Problem("no case files (*.yaml, *.yml, *.json) in this folder",
-                                      SourceSpan(display_name(path))))
+                yield Problem("no case files (*.yaml, *.yml, *.json, *.jsonl) in this folder",
+                              SourceSpan(display_name(path)))
         else:
             files = [path]
         for file in files:
             # The same file named twice (a folder and one of its files) is read once; realpath,
             # unlike Path.resolve, does not raise on a link loop.
             real = os.path.realpath(file)
-            if real not in seen:
-                seen.add(real)
-                try:
+            if real in seen:
+                continue
+            seen.add(real)
+            lines = input_format == "jsonl" or (
+                input_format == "auto" and file.suffix.lower() == ".jsonl")
+            try:
+                if lines:
+                    check_path(file, scanned=file is not path)
+                    yield display_name(file), _file_lines(file)
+                else:
                     yield display_name(file), read_path(file, scanned=file is not path)
-                except InputError as exc:
-                    errors += exc.problems
+            except InputError as exc:
+                yield from exc.problems
+
+
+def _file_lines(file: Path) -> Iterator[Line]:
+    source = display_name(file)
+    try:
+        stream = open(file, "rb")  # noqa: SIM115 - closed when the lines run out
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
+                                  SourceSpan(source))]) from None
+    with stream:
+        yield from read_lines(stream, source)
+
+
+def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]:
+    """Standard input: JSON Lines read line by line (asked for, or detected from its first
+    line), otherwise its whole text under the size cap."""
+    if input_format == "yaml" or stdin is None or stdin.closed:
+        try:
+            yield STDIN_NAME, read_stream(stdin)
+        except InputError as exc:
+            yield from exc.problems
+        return
+    stream: Any = getattr(stdin, "buffer", None) or stdin
+    try:
+        first = stream.readline(MAX_BYTES + 1)
+    except OSError as exc:
+        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1))
+        return
+    head = first if isinstance(first, bytes) else first.encode("utf-8", "surrogatepass")
+    if input_format == "jsonl" or looks_like_jsonl(head):
+        yield STDIN_NAME, read_lines(stream, STDIN_NAME, head)
+        return
+    try:
+        yield STDIN_NAME, decode(head + _read_rest(stream, MAX_BYTES + 1 - len(head)),
+                                 STDIN_NAME)
+    except InputError as exc:
+        yield from exc.problems
+
+
+def _read_rest(stream: Any, limit: int) -> bytes:
+    try:
+        rest = stream.read(max(limit, 1))
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
+                                  SourceSpan(STDIN_NAME, 1, 1))]) from None
+    return rest if isinstance(rest, bytes) else rest.encode("utf-8", "surrogatepass")
 
 
 def _bad_name(name: str) -> str | None:

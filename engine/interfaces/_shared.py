@@ -11,6 +11,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from engine.base.errors import EngineError, OutputError
+from engine.base.pool import WorkerCrash, default_jobs
 from engine.cases.claims import UNCONTESTED, check_party
 from engine.cases.load import CaseBatch
 from engine.interfaces._output import silence_stdout
@@ -42,6 +43,9 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             sys.exit(2)
+        except WorkerCrash as exc:  # not the input's fault: a bug or the system
+            click.echo(f"internal error: {exc}", err=True)
+            sys.exit(3)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
@@ -87,10 +91,28 @@ account_opt = click.option(
          "holder's, or the uncontested one), the uncontested one, or that of PARTY (AM, ICRC).")
 
 
-def account_note(batch: CaseBatch, account: str) -> None:
-    """Say so when a party's account is asked for and that party claims nothing here."""
+def account_note(batch: CaseBatch | bool, account: str) -> None:
+    """Say so when a party's account is asked for and that party claims nothing here
+    (``batch``: the cases, or whether that party claims anything in them)."""
     if account in (OWN, UNCONTESTED):
         return
-    if not any(account in loaded.record.claimants() for loaded in batch.cases):
+    claimed = batch if isinstance(batch, bool) else any(
+        account in loaded.record.claimants() for loaded in batch.cases)
+    if not claimed:
         click.echo(f"note: {account} makes no claim in the cases given; its account is the "
                    "uncontested one.", err=True)
+
+
+#: Worker processes; the output is the same whatever the number.
+jobs_opt = click.option(
+    "--jobs", "-j", default=default_jobs(), show_default="the number of cores",
+    type=click.IntRange(1, 1024),
+    help="Processes to evaluate on; the output is the same, in the same order, as with 1.")
+#: How case inputs are read.
+input_format_opt = click.option(
+    "--input-format", type=click.Choice(["auto", "yaml", "jsonl"]), default="auto",
+    show_default=True,
+    help="yaml: YAML or JSON documents; jsonl: JSON Lines, one case per line, read as a stream;"
+         " auto: jsonl for *.jsonl files and for standard input whose first line is a JSON "
+         "object, yaml otherwise.")
+

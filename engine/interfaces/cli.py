@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 import click
 
-from engine.analysis.compare import compare_batch
+from engine.analysis.compare import summarise
+from engine.analysis.compare_stream import compare_stream
+from engine.analysis.comparison import CompareReport, Comparison
 from engine.analysis.counterfactual import DEFAULT_BUDGET
-from engine.analysis.proofs import prove_invariants
-from engine.analysis.verify import verify
 from engine.base.errors import EngineError, Problem
-from engine.cases.load import CaseBatch, load_cases
+from engine.cases.claims import UNCONTESTED
+from engine.cases.load import CaseBatch, InputFormat, LoadedCase, iter_cases, load_cases
 from engine.cases.record import case_json_schema
+from engine.interfaces._check import check_readings
 from engine.interfaces._output import write_out
 from engine.interfaces._shared import (
     account_note,
@@ -29,11 +30,14 @@ from engine.interfaces._shared import (
     engine_note,
     engine_opt,
     guard,
+    input_format_opt,
+    jobs_opt,
     reading_opt,
     rules_opt,
 )
 from engine.present import compare as render_compare
 from engine.present import coverage, render
+from engine.present.stream import ReportWriter
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.run.evaluate import (
     OWN,
@@ -42,7 +46,8 @@ from engine.run.evaluate import (
     evaluate_case,
 )
 from engine.run.outcome import CaseResult
-from engine.run.report import ErrorInfo, ReadingInfo, Report
+from engine.run.report import ErrorInfo, ReadingInfo
+from engine.run.stream import evaluate_stream
 from engine.testing.expectations import check, unknown_expectations
 
 P = ParamSpec("P")
@@ -50,20 +55,31 @@ R = TypeVar("R")
 Format = Literal["table", "json", "jsonl", "markdown"]
 
 
-def _evaluate_batch(batch: CaseBatch, rs: ReadingSet, reading_ids: Sequence[str],
-                    engine: EngineChoice, account: str = OWN,
-                    ) -> tuple[list[CaseResult], list[Problem]]:
-    results: list[CaseResult] = []
-    problems = list(batch.errors)
+def _evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
+               engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
+               problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
+    """Each case of ``paths`` with its result, in input order, as soon as it is ready; every
+    problem lands in ``problems``: those of the input first, then those of the cases (as a
+    batch has always listed them)."""
     known = list(rs.readings)
-    for loaded in batch.cases:
-        problems += unknown_expectations(loaded, known)
-        try:
-            results.append(evaluate_case(loaded.record, rs, only=reading_ids or None,
-                                         engine=engine, source=loaded.source, account=account))
-        except EngineError as exc:
-            problems += loaded.failed(exc)
-    return results, problems
+    later: list[Problem] = []
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
+                                account=account, jobs=jobs):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        loaded, result = item
+        later += unknown_expectations(loaded, known)
+        if isinstance(result, CaseResult):
+            yield loaded, result
+        else:
+            later += result
+    problems += later
+
+
+def _claims(account: str, loaded: LoadedCase) -> bool:
+    return account not in (OWN, UNCONTESTED) and account in loaded.record.claimants()
 
 
 @click.group()
@@ -85,23 +101,30 @@ def _batch_command(fn: Callable[P, R]) -> Callable[P, R]:
 @_batch_command
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
               default="table", show_default=True)
+@jobs_opt
+@input_format_opt
 @guard
 def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-             engine: EngineChoice, account: str, fmt: Format) -> None:
-    """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -)."""
+             engine: EngineChoice, account: str, fmt: Format, jobs: int,
+             input_format: InputFormat) -> None:
+    """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -).
+
+    Cases are read, evaluated and written one at a time, so a caseload of any size runs in
+    flat memory and the first result is out at once."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, reading_ids, engine, account)
-    report = Report(engine=engine_to_use(engine),
-                    readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                              for r in selected],
-                    results=results, errors=[ErrorInfo.of(p) for p in problems])
-    renderers = {"table": render.table, "json": render.json_report, "jsonl": render.jsonl,
-                 "markdown": render.markdown}
-    write_out(renderers[fmt](report), nl=False)
+    writer = ReportWriter(fmt, engine_to_use(engine),
+                          [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
+                           for r in selected], lambda text: write_out(text, nl=False))
+    problems: list[Problem] = []
+    claimed = False
+    for loaded, result in _evaluated(paths, rs, reading_ids, engine, account, jobs,
+                                     input_format, problems):
+        writer.result(result)
+        claimed = claimed or _claims(account, loaded)
+    writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
-    account_note(batch, account)
+    account_note(claimed, account)
     if problems:
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
@@ -117,15 +140,37 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
               type=click.IntRange(1, 10_000_000),
               help="Most evaluations the search of counterfactuals may make per case.")
+@jobs_opt
+@input_format_opt
 @guard
 def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int) -> None:
+            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int,
+            jobs: int, input_format: InputFormat) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    report = compare_batch(batch, rs, only=reading_ids, account=account, engine=engine,
-                           budget=budget, summary=summary)
-    account_note(batch, account)
+    selected = rs.select(reading_ids)
+    problems: list[Problem] = []
+    failed: list[Problem] = []
+    comparisons: list[Comparison] = []  # held: the summary and the report need them all
+    claimed = False
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
+                               budget=budget, jobs=jobs):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        loaded, done = item
+        claimed = claimed or _claims(account, loaded)
+        if isinstance(done, Comparison):
+            comparisons.append(done)
+        else:
+            failed += done
+    report = CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems + failed])
+    account_note(claimed, account)
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)
     else:
@@ -251,42 +296,43 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
 @rules_opt
 @engine_opt
 @account_opt
+@jobs_opt
+@input_format_opt
 @guard
 def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice,
-             account: str) -> None:
+             account: str, jobs: int, input_format: InputFormat) -> None:
     """Check the expect blocks of the case files in PATHS (default: ./cases)."""
     if not paths:
         if not Path("cases").is_dir():
             raise EngineError("no PATHS given and no ./cases folder")
         paths = ("cases",)
     rs = load_readings(rules_dir)
-    batch = load_cases(paths, default_zone=rs.common.default_offset)
-    results, problems = _evaluate_batch(batch, rs, (), engine, account)
-    by_id = {r.case_id: r for r in results}
-    mismatches = []
-    checked = 0
-    for loaded in batch.cases:
-        result = by_id.get(loaded.record.id)
-        if result is not None:
-            checked += sum(1 for e in loaded.record.expect.values()
-                           for q in ("status", "point8", "release") if getattr(e, q))
-            mismatches += check(loaded.record, result, loaded.span)
+    problems: list[Problem] = []
+    cases = checked = mismatched = 0
+    claimed = False
+    for loaded, result in _evaluated(paths, rs, (), engine, account, jobs, input_format,
+                                     problems):
+        cases += 1
+        claimed = claimed or _claims(account, loaded)
+        checked += sum(1 for e in loaded.record.expect.values()
+                       for q in ("status", "point8", "release") if getattr(e, q))
+        for mismatch in check(loaded.record, result, loaded.span):
+            mismatched += 1
+            write_out(f"MISMATCH {mismatch}")
+            outcome = result.readings[mismatch.reading]
+            fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
+            write_out(f"    trace: {fired}")
+            if outcome.unknown:
+                write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
-    for mismatch in mismatches:
-        write_out(f"MISMATCH {mismatch}")
-        outcome = by_id[mismatch.case_id].readings[mismatch.reading]
-        fired = ", ".join(s.rule for s in outcome.trace) or "(no rule fired)"
-        write_out(f"    trace: {fired}")
-        if outcome.unknown:
-            write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
-    write_out(f"{len(batch.cases)} case(s), {checked} expectation(s) checked, "
-               f"{len(mismatches)} mismatch(es), {len(problems)} input error(s)")
+    write_out(f"{cases} case(s), {checked} expectation(s) checked, "
+               f"{mismatched} mismatch(es), {len(problems)} input error(s)")
     engine_note(engine, rs)
-    account_note(batch, account)
+    account_note(claimed, account)
     if problems:
         sys.exit(2)
-    if mismatches:
+    if mismatched:
         sys.exit(1)
 
 
@@ -297,38 +343,38 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
               help="Generated cases per invariant.")
 @click.option("--seed", default=0, show_default=True, type=int,
               help="Seed of the invariant search (same seed, same result).")
+@jobs_opt
 @guard
 def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int,
-              seed: int) -> None:
+              seed: int, jobs: int) -> None:
     """Verify readings: exhaustive conflicts/gaps/dead rules, and their declared invariants."""
     rs = load_readings(rules_dir, allow_conflicts=True)
     selected = rs.select(reading_ids)
     # Exhaustive first: conflicts, gaps, dead rules, and every invariant proved over all
     # combinations; then the invariants searched on generated cases (concrete times and zones).
-    verifications = [replace(v, findings=v.findings + tuple(prove_invariants(r)))
-                     for r in selected for v in [verify(r)]]
-    results: dict[str, list[Any]] = {}
     declared = sum(len(r.invariants) for r in selected)
-    searched = False
+    search = False
     if declared:
         try:
-            from engine.testing.invariants import check_invariants
-        except ImportError as exc:  # hypothesis is an optional extra; the proofs stand alone
+            import engine.testing.invariants  # noqa: F401 - hypothesis is an optional extra
+        except ImportError as exc:  # the proofs stand alone
             click.echo(f"note: {exc}: the invariants were proved over every combination but not "
                        "also searched on generated cases (pip install "
                        "'legal-status[hypothesis]')", err=True)
         else:
-            results = {r.id: check_invariants(rs, r, examples=examples, seed=seed)
-                       for r in selected}
-            searched = True
+            search = True
+    checked = check_readings((rs, examples, seed, search), [r.id for r in selected], jobs)
+    verifications = [v for v, _ in checked]
+    results = {r.id: found for r, (_, found) in zip(selected, checked, strict=True)
+               if found is not None}
     write_out(render.check_report(verifications, results,
                                    {r.id: len(r.invariants) for r in selected}), nl=False)
     failed = any(v.failed for v in verifications) or any(
         not r.ok for rs_ in results.values() for r in rs_)
-    search = f"searched on {examples} cases each, seed {seed}" if searched else "not searched"
+    searched = f"searched on {examples} cases each, seed {seed}" if search else "not searched"
     write_out("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
                f" {sum(v.combinations for v in verifications)} combinations, {declared} "
-               f"invariant(s) checked, {search})")
+               f"invariant(s) checked, {searched})")
     if failed:
         sys.exit(1)
 

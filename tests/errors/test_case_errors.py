@@ -104,5 +104,5 @@ def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
     batch = load_cases([tmp_path / "nope.yaml", tmp_path / "folder"])
     assert [(p.span.source if p.span else None, p.message) for p in batch.errors] == [
         (str(tmp_path / "nope.yaml"), "no such file or folder"),
-        (str(tmp_path / "folder"), "no case files (*.yaml, *.yml, *.json) in this folder"),
+        (str(tmp_path / "folder"), "no case files (*.yaml, *.yml, *.json, *.jsonl) in this folder"),
     ]

@@ -1,0 +1,103 @@
+"""Benchmark: the CLI on generated caseloads, streamed: peak RSS, first line, cases/second, jobs.
+
+Prints figures and ratios measured in the same run; asserts nothing. Cases are generated from
+the bundled examples (each copied under new ids) into a temporary folder as JSON Lines, never
+committed. Each run is ``legal-status evaluate FILE --format jsonl --jobs J`` in a fresh
+process; peak RSS is that process's (``wait4``; with ``--jobs 2`` the workers are counted
+apart, as the largest of them).
+
+Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]``.
+The default sizes take about a minute and a half on 2 cores; add 100000 for the flat-memory
+figure (about five minutes more).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from engine.base.yamlio import load_documents
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(n: int, folder: Path) -> Path:
+    """A JSON Lines file of ``n`` cases: the bundled examples round-robin, each under a new id."""
+    examples = []
+    for path in sorted((ROOT / "cases").glob("*.yaml")):
+        for doc in load_documents(path.read_text(encoding="utf-8"), str(path)):
+            examples += doc.data if isinstance(doc.data, list) else [doc.data]
+    out = folder / f"cases-{n}.jsonl"
+    with out.open("w", encoding="utf-8") as stream:
+        for i in range(n):
+            case = dict(examples[i % len(examples)])
+            case["id"] = f"{case['id']}-{i}"
+            stream.write(json.dumps(case, ensure_ascii=False) + "\n")
+    return out
+
+
+def run(path: Path, jobs: int) -> dict[str, float]:
+    """One CLI run: seconds to the first output line and in all, lines out, peak RSS (MiB)."""
+    args = [sys.executable, "-m", "engine.interfaces.cli", "evaluate", str(path),
+            "--format", "jsonl", "--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    first_at = time.perf_counter() - start
+    lines = 1 if first else 0
+    for _ in proc.stdout:
+        lines += 1
+    _, status, usage = os.wait4(proc.pid, 0)
+    total = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"the run failed with exit {proc.returncode}: {' '.join(args)}")
+    return {"first": first_at, "total": total, "lines": lines,
+            "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
+
+
+def main() -> None:
+    """Generate the caseloads, run the CLI on each, and print the figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--jobs-size", type=int, default=10_000)
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    print(f"{os.cpu_count()} core(s), load average {os.getloadavg()[0]:.1f} (wall-clock figures"
+          " are only as good as an idle machine; CPU seconds are less sensitive to other load);"
+          " evaluate --format jsonl, JSON Lines in, all readings")
+    with tempfile.TemporaryDirectory() as tmp:
+        per_case: dict[int, float] = {}
+        for n in sizes:
+            figures = run(generate(n, Path(tmp)), 1)
+            # Per case after the first line: start-up (imports, readings) is paid once.
+            per_case[n] = (figures["total"] - figures["first"]) / max(n - 1, 1)
+            print(f"{n:>7} cases, --jobs 1: peak RSS {figures['rss']:7.1f} MiB, first line "
+                  f"{figures['first']:6.2f} s, total {figures['total']:7.1f} s, "
+                  f"{n / figures['total']:6.0f} cases/s, {per_case[n] * 1e3:.2f} ms/case "
+                  f"after the first, {figures['cpu'] / n * 1e3:.2f} ms CPU/case")
+            assert figures["lines"] == n, f"{figures['lines']} lines out for {n} cases"
+        smallest = min(per_case)
+        for n in sorted(per_case)[1:]:
+            print(f"per-case cost at {n} / at {smallest}: {per_case[n] / per_case[smallest]:.2f}")
+        if options.jobs_size:
+            path = generate(options.jobs_size, Path(tmp))
+            one, two = run(path, 1), run(path, 2)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"{options.jobs_size} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
+                  f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "
+                  f"{children:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x; CPU "
+                  f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes); load average "
+                  f"now {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Compare a stream of cases, on one process or several, in input order.
+
+Beside :func:`engine.analysis.compare.compare_batch`, which holds a whole batch: here each case
+is compared as it comes (by worker processes when ``jobs`` is above 1, each given the compiled
+readings once) and handed back with its comparison, in input order, the same as on one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from engine.analysis.compare import compare_case
+from engine.analysis.comparison import Comparison
+from engine.analysis.counterfactual import DEFAULT_BUDGET
+from engine.base.errors import EngineError, Problem
+from engine.base.pool import ordered_map
+from engine.cases.load import LoadedCase
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import EngineChoice
+
+#: A problem of the input, or a case with its comparison (or its failure's problems).
+Compared = Problem | tuple[LoadedCase, Comparison | tuple[Problem, ...]]
+_Job = tuple[CaseRecord, str] | Problem
+_Done = Comparison | tuple[Problem, ...] | Problem
+_Settings = tuple[ReadingSet, tuple[str, ...] | None, str, EngineChoice, int]
+#: Cases per chunk: a comparison costs tens of milliseconds, so small chunks keep both cores busy.
+CHUNK = 4
+
+_worker: _Settings | None = None
+
+
+def _init_worker(settings: _Settings) -> None:
+    global _worker
+    _worker = settings
+
+
+def _compare_chunk(jobs: Sequence[_Job]) -> list[_Done]:
+    assert _worker is not None, "worker not initialised"
+    return _compare_with(_worker, jobs)
+
+
+def _compare_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
+    readings, only, account, engine, budget = settings
+    out: list[_Done] = []
+    for job in jobs:
+        if isinstance(job, Problem):
+            out.append(job)
+            continue
+        record, source = job
+        try:
+            out.append(compare_case(record, readings, only=only, account=account,
+                                    engine=engine, source=source, budget=budget))
+        except EngineError as exc:  # located problems travel back; the batch goes on
+            out.append(tuple(exc.problems))
+    return out
+
+
+def _send(item: LoadedCase | Problem) -> _Job:
+    return item if isinstance(item, Problem) else (item.record, item.source)
+
+
+def compare_stream(
+    items: Iterable[LoadedCase | Problem], readings: ReadingSet, *, only: Sequence[str] = (),
+    account: str = "own", engine: EngineChoice = "durable", budget: int = DEFAULT_BUDGET,
+    jobs: int = 1,
+) -> Iterator[Compared]:
+    """Compare the cases of ``items`` (as :func:`engine.iter_cases` yields them), in order.
+
+    Args:
+        items: loaded cases and problems; problems are passed on, in their place.
+        readings, only, account, engine, budget: as :func:`compare_case`.
+        jobs: processes to compare on (1: this one); the same comparisons, in the same order.
+
+    Yields:
+        Each problem of the input, and ``(loaded, comparison)`` for each case, or
+        ``(loaded, problems)`` if its comparison failed (named and located by the case).
+
+    Raises:
+        UsageError: an unknown reading id.
+        engine.base.pool.WorkerCrash: a worker process died.
+    """
+    readings.select(only or None)
+    settings: _Settings = (readings, tuple(only) or None, account, engine, budget)
+    for item, done in ordered_map(_compare_chunk, items, _send, jobs=jobs, chunk=CHUNK,
+                                  initializer=_init_worker, initargs=(settings,),
+                                  local=lambda chunk: _compare_with(settings, chunk)):
+        if isinstance(item, Problem):
+            yield item
+        elif isinstance(done, tuple):
+            yield item, tuple(item.failed(EngineError(list(done))))
+        else:
+            assert isinstance(done, Comparison)
+            yield item, done

@@ -1,0 +1,108 @@
+"""Work spread over processes, results in input order, a bounded number of chunks in flight.
+
+durable_rules' C code holds the GIL, so threads cannot share the evaluation of cases: processes
+can. Each worker process is set up once (``initializer``: the readings, compiled in the parent,
+are sent to it once), then receives chunks of items and returns their results. The caller sees
+``(item, result)`` pairs in input order, as if the work had been done in a loop; memory stays
+bounded because only a few chunks are sent ahead of the one being returned.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+S = TypeVar("S")
+R = TypeVar("R")
+
+#: Items per chunk sent to a worker: large enough that the cost of sending is small beside the
+#: work, small enough that the first results come back soon.
+CHUNK = 64
+
+
+class WorkerCrash(RuntimeError):
+    """A worker process died (killed, out of memory, a crash in C code): a bug or the system,
+    never bad input, which workers report as located problems like the parent does."""
+
+
+def default_jobs() -> int:
+    """The number of cores, the default of ``--jobs``."""
+    return os.cpu_count() or 1
+
+
+def ordered_map(
+    work: Callable[[Sequence[S]], list[R]],
+    items: Iterable[T],
+    send: Callable[[T], S],
+    *,
+    jobs: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    local: Callable[[Sequence[S]], list[R]] | None = None,
+    chunk: int = CHUNK,
+) -> Iterator[tuple[T, R]]:
+    """Each item with ``work``'s result for ``send(item)``, in input order.
+
+    Args:
+        work: a module-level function (workers import it) mapping a chunk to its results.
+        items: the inputs; read lazily, never all held.
+        send: what of an item goes to a worker (the item itself stays in this process).
+        jobs: worker processes; 1 (or an input no longer than one chunk) works in this process
+            with ``local`` (default ``work``), item by item, so that no pool is started for
+            nothing and the first result comes at once.
+        initializer, initargs: run once in each worker before any chunk.
+
+    Raises:
+        WorkerCrash: a worker died; the pool is shut down, nothing hangs.
+    """
+    here = local or work
+    source = iter(items)
+    if jobs <= 1:
+        for item in source:
+            yield item, here([send(item)])[0]
+        return
+    first = list(islice(source, chunk + 1))
+    if len(first) <= chunk:
+        for item in first:
+            yield item, here([send(item)])[0]
+        return
+    # spawn, not fork: a forked child would inherit the parent's durable_rules C state and
+    # any lock another thread held at the fork.
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=initializer, initargs=initargs)
+    pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+    chunks = _chunks(first, source, chunk)
+    try:
+        for batch in chunks:
+            pending.append((batch, pool.submit(work, [send(i) for i in batch])))
+            if len(pending) >= 2 * jobs:
+                yield from _ready(pending.popleft())
+        while pending:
+            yield from _ready(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
+    yield first[:size]
+    rest = chain(first[size:], rest)
+    while batch := list(islice(rest, size)):
+        yield batch
+
+
+def _ready(entry: tuple[list[T], Future[list[R]]]) -> Iterator[tuple[T, R]]:
+    batch, future = entry
+    try:
+        results = future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerCrash(f"a worker process died unexpectedly ({exc}); the run was stopped. "
+                          "Try again with --jobs 1 to rule out the system (memory, signals)"
+                          ) from None
+    yield from zip(batch, results, strict=True)

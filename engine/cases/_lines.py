@@ -1,0 +1,186 @@
+"""Input read line by line for JSON Lines: one case per line, each line byte-capped.
+
+A JSON Lines caseload has no size limit: only each line is capped (at
+:data:`~engine.base.yamlio.MAX_BYTES`), so memory stays flat whatever the caseload, and a
+hostile endless line is refused at its own line and column. Positions found in a line (parsed
+on its own, at line 1) are moved to the line's place in the file.
+
+A line of plain JSON is read by :func:`json.loads` (microseconds, against milliseconds for the
+YAML loader with positions), and its positions are found by the YAML loader only when they are
+asked for (a problem to locate): the same data, positions and messages, paid for only where
+needed. Anything the two loaders could read differently (a float, a ``\\u`` escape, a
+duplicate key, a refused character, a tab, a document past the loader's limits) takes the YAML
+loader at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from engine.base.errors import InputError, Problem, SourceSpan
+from engine.base.sourcefile import decode
+from engine.base.yamlio import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    MAX_NUMBER_CHARS,
+    Document,
+    Loc,
+    load_documents,
+    refused_character,
+)
+
+#: What a JSON Lines reader yields: a line's number and its document, or a located problem.
+Line = tuple[int, Document] | Problem
+
+
+def shift_span(span: SourceSpan | None, lines: int) -> SourceSpan | None:
+    """``span`` moved down by ``lines`` lines (a span with no line stays as it is)."""
+    if span is None or span.line is None or not lines:
+        return span
+    return SourceSpan(span.source, span.line + lines, span.column)
+
+
+def _shift_doc(doc: Document, lines: int) -> Document:
+    if not lines:
+        return doc
+    return Document(doc.data, doc.source,
+                    {k: SourceSpan(v.source, (v.line or 1) + lines, v.column)
+                     for k, v in doc.values.items()},
+                    {k: SourceSpan(v.source, (v.line or 1) + lines, v.column)
+                     for k, v in doc.keys.items()})
+
+
+def parse_line(raw: bytes, number: int, source: str) -> Line | None:
+    """One line of JSON Lines as a located document, a located problem, or None if blank."""
+    where = SourceSpan(source, number, 1)
+    if len(raw.rstrip(b"\r\n")) > MAX_BYTES:
+        return Problem(f"line too long: over {MAX_BYTES // (1024 * 1024)} MiB", where)
+    try:
+        text = decode(raw, source)
+    except InputError as exc:
+        return Problem(exc.problems[0].message,
+                       shift_span(exc.problems[0].span, number - 1) or where)
+    if not text.strip():
+        return None
+    try:
+        # json first: JSON Lines is JSON, and YAML would also take `{id: x}` or `- x`.
+        data = json.loads(text, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as exc:
+        return Problem(f"not a JSON value (JSON Lines: one case per line): {exc.msg}",
+                       SourceSpan(source, number, exc.colno))
+    except (ValueError, RecursionError):  # an endless number, a deep nesting: YAML says where
+        data = _DIFFERENT
+    plain = "\\u" not in text and "\t" not in text
+    if plain and data is not _DIFFERENT and _plain(data, 0, [0]):
+        column = len(text) - len(text.lstrip()) + 1
+        return number, _LazyDocument(data, source, {(): SourceSpan(source, number, column)},
+                                     text=text, shift=number - 1)
+    try:
+        docs = load_documents(text, source)
+    except InputError as exc:
+        return Problem(exc.problems[0].message,
+                       shift_span(exc.problems[0].span, number - 1) or where)
+    return number, _shift_doc(docs[0], number - 1)
+
+
+class _Different:
+    """Marks JSON that the YAML loader could read otherwise (or refuse)."""
+
+
+_DIFFERENT = _Different()
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Different:
+    out = dict(pairs)
+    if len(out) != len(pairs) or "<<" in out:
+        return _DIFFERENT  # a duplicate key or a merge key: the YAML loader's messages
+    return out
+
+
+def _plain(value: Any, depth: int, count: list[int]) -> bool:
+    """Whether ``value`` is JSON that the YAML loader reads the same and accepts: no float, no
+    refused character, within its limits on values, depth and number length."""
+    count[0] += 1
+    if count[0] > MAX_NODES or depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(refused_character(k) is None and _plain(v, depth + 1, count)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1, count) for v in value)
+    if isinstance(value, str):
+        return refused_character(value) is None
+    if isinstance(value, bool) or value is None:
+        return True
+    return isinstance(value, int) and len(str(abs(value))) < MAX_NUMBER_CHARS
+
+
+@dataclass(frozen=True)
+class _LazyDocument(Document):
+    """A document read by :func:`json.loads`: where it starts is known; the position of
+    anything inside it is found by the YAML loader the first time one is asked for."""
+
+    text: str = ""
+    shift: int = 0
+    full: list[Document] = field(default_factory=list, compare=False, repr=False)
+
+    def span(self, loc: Loc, *, key: bool = False) -> SourceSpan:
+        """As :meth:`Document.span`, the YAML loader run once on the line if needed."""
+        if not loc and not key:
+            return self.values[()]
+        if not self.full:
+            self.full.append(_shift_doc(load_documents(self.text, self.source)[0], self.shift))
+        return self.full[0].span(loc, key=key)
+
+
+def _raw_lines(stream: IO[Any], first: bytes | None = None) -> Iterator[bytes]:
+    """Lines of a binary or text stream as bytes, each read with a cap (the rest of an
+    over-long line is skipped, so that it cannot fill memory)."""
+    if first is not None:
+        yield first
+    while True:
+        chunk = stream.readline(MAX_BYTES + 1)
+        if not chunk:
+            return
+        raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8", "surrogatepass")
+        if len(raw) > MAX_BYTES and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_BYTES + 1)) and not rest.endswith(
+                    b"\n" if isinstance(rest, bytes) else "\n"):
+                pass
+        yield raw
+
+
+def read_lines(stream: IO[Any], source: str, first: bytes | None = None) -> Iterator[Line]:
+    """Every non-blank line of a JSON Lines stream, parsed and located, in order.
+
+    Raises:
+        InputError: the stream cannot be read (located at the line reached).
+    """
+    number = 0
+    lines = _raw_lines(stream, first)
+    while True:
+        try:
+            raw = next(lines)
+        except StopIteration:
+            return
+        except OSError as exc:
+            raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
+                                      SourceSpan(source, number + 1, 1))]) from None
+        number += 1
+        line = parse_line(raw, number, source)
+        if line is not None:
+            yield line
+
+
+def looks_like_jsonl(first: bytes) -> bool:
+    """Whether a stream whose first line is ``first`` is JSON Lines: that line is a whole JSON
+    object on its own (a pretty-printed JSON file or a YAML file starts otherwise; a one-line
+    JSON file holding one case reads the same either way)."""
+    try:
+        return isinstance(json.loads(first.removeprefix(b"\xef\xbb\xbf")), dict)
+    except (ValueError, RecursionError):
+        return False

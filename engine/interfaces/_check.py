@@ -1,0 +1,62 @@
+"""``legal-status check``'s work per reading, on one process or several.
+
+Each reading is verified (conflicts, gaps, dead rules), its invariants proved over every
+combination, then searched on generated cases; readings are independent, so with ``jobs``
+above 1 each goes to a worker process (given the compiled readings once). The results come
+back in the order of the readings, the same as on one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from engine.analysis.proofs import prove_invariants
+from engine.analysis.verify import Verification, verify
+from engine.base.pool import ordered_map
+from engine.readings.load import ReadingSet
+
+if TYPE_CHECKING:  # hypothesis is an optional extra: imported only where the search runs
+    from engine.testing.invariants import InvariantResult
+
+#: The readings, the generated cases per invariant, the seed, whether to search at all.
+Settings = tuple[ReadingSet, int, int, bool]
+Checked = tuple[Verification, "list[InvariantResult] | None"]
+
+_worker: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker
+    _worker = settings
+
+
+def _check_chunk(reading_ids: Sequence[str]) -> list[Checked]:
+    assert _worker is not None, "worker not initialised"
+    return [_check_one(_worker, rid) for rid in reading_ids]
+
+
+def _check_one(settings: Settings, reading_id: str) -> Checked:
+    readings, examples, seed, search = settings
+    reading = readings.readings[reading_id]
+    verification = verify(reading)
+    verification = replace(verification,
+                           findings=verification.findings + tuple(prove_invariants(reading)))
+    if not search:
+        return verification, None
+    from engine.testing.invariants import check_invariants
+    return verification, check_invariants(readings, reading, examples=examples, seed=seed)
+
+
+def check_readings(settings: Settings, reading_ids: Sequence[str], jobs: int) -> list[Checked]:
+    """Each reading's verification (proofs included) and, if searched, its invariants' results,
+    in the order of ``reading_ids``.
+
+    Raises:
+        engine.base.pool.WorkerCrash: a worker process died.
+    """
+    return [done for _, done in ordered_map(
+        _check_chunk, reading_ids, lambda rid: rid, jobs=jobs, chunk=1,
+        initializer=_init_worker, initargs=(settings,),
+        local=lambda ids: [_check_one(settings, rid) for rid in ids])]

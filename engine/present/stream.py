@@ -1,0 +1,159 @@
+"""The ``evaluate`` report written case by case: the same bytes as the whole-report renderers.
+
+Each format is cut into its opening, one piece per result, and its closing (the errors, the
+count), so that a caseload of any size is written as it is evaluated. Table column widths are
+per case (each case is its own block), so nothing needs the whole batch. JSON is still produced
+by the models: each result's own ``model_dump_json``, indented into the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+from engine.base.vocabulary import QUESTIONS
+from engine.cases.claims import CASE, DISPUTED
+from engine.present.render import error_line, grid
+from engine.run.outcome import CaseResult, Outcome
+from engine.run.report import ErrorInfo, ReadingInfo, Report
+
+Format = Literal["table", "json", "jsonl", "markdown"]
+
+
+def split(result: CaseResult, question: str) -> bool:
+    """Whether the readings give different answers to ``question``."""
+    return len({getattr(o, question) for o in result.readings.values()}) > 1
+
+
+def _unknown_text(outcome: Outcome) -> list[str]:
+    """The open facts, a disputed one marked: its claims differ and decide the answer."""
+    return [f"{f} (disputed)" if outcome.supplied_by.get(f) == DISPUTED else f
+            for f in outcome.unknown]
+
+
+def _claimed(result: CaseResult) -> bool:
+    """Whether any reading used a fact that claims supplied."""
+    return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
+
+
+def table_case(result: CaseResult) -> str:
+    """One case of the side-by-side matrix: readings across, questions down."""
+    lines = [f"{result.case_id}  ({result.source})", *([f"  {result.title}"]
+                                                      if result.title else [])]
+    ids = list(result.readings)
+    rows = [["", *ids, ""]]
+    for q in QUESTIONS:
+        rows.append([q, *(getattr(result.readings[r], q) for r in ids),
+                     "<- readings differ" if split(result, q) else ""])
+    lines += grid(rows)
+    flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
+    unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
+               if o.unknown]
+    if flags:
+        lines.append("  flags    " + "; ".join(flags))
+    if unknown:
+        lines.append("  unknown  " + "; ".join(unknown))
+    notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
+             if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+    if notes:
+        lines.append("  note     " + "; ".join(notes))
+    if _claimed(result):
+        lines.append("  account  " + "; ".join(
+            f"{r}: {o.account}" for r, o in result.readings.items()))
+    return "\n".join(lines) + "\n\n"
+
+
+def table_end(count: int, engine: str, errors: Sequence[ErrorInfo]) -> str:
+    """The table's last lines: the count and every input error."""
+    lines = [f"{count} case(s) evaluated with the {engine} engine"
+             + (f"; {len(errors)} input error(s):" if errors else ".")]
+    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in errors]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_head(ids: Sequence[str]) -> str:
+    """The Markdown table's header."""
+    return ("| case | question | " + " | ".join(ids) + " | readings differ |\n"
+            + "|---|---|" + "---|" * len(ids) + "---|\n")
+
+
+def markdown_case(result: CaseResult, ids: Sequence[str]) -> str:
+    """One case's rows of the Markdown table (one per question)."""
+    out = []
+    for q in QUESTIONS:
+        cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
+        out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
+                   + f" | {'yes' if split(result, q) else ''} |\n")
+    return "".join(out)
+
+
+def markdown_end(engine: str, errors: Sequence[ErrorInfo]) -> str:
+    """The Markdown report's input errors and engine line."""
+    out: list[str] = []
+    if errors:
+        out += ["", "**Input errors**", ""]
+        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in errors]
+    out += ["", f"_Engine: {engine}._"]
+    return "\n".join(out) + "\n"
+
+
+def _indented(json_text: str, last: str) -> str:
+    return "\n".join(("    " + ln) for ln in json_text.split("\n")) if last else json_text
+
+
+class ReportWriter:
+    """Writes an ``evaluate`` report piece by piece, in any of its formats.
+
+    ``write`` receives each piece as soon as it is ready; the concatenation is byte for byte
+    what the whole-report renderer gives for the same report.
+    """
+
+    def __init__(self, fmt: Format, engine: str, readings: Sequence[ReadingInfo],
+                 write: Callable[[str], None]) -> None:
+        self.fmt, self.engine, self.write = fmt, engine, write
+        self.ids = [r.id for r in readings]
+        self.count = 0
+        self.lines = 0  # JSON Lines written, for the newline rules of the whole renderer
+        if fmt == "json":
+            skeleton = Report(engine=engine, readings=tuple(readings), results=(), errors=())
+            head, _, self._tail = skeleton.model_dump_json(indent=2).partition('"results": []')
+            self.write(head + '"results": [')
+        elif fmt == "markdown":
+            self.write(markdown_head(self.ids))
+
+    def result(self, result: CaseResult) -> None:
+        """Write one case's result."""
+        self.count += 1
+        if self.fmt == "table":
+            self.write(table_case(result))
+        elif self.fmt == "markdown":
+            self.write(markdown_case(result, self.ids))
+        elif self.fmt == "jsonl":
+            self.write(result.model_dump_json() + "\n")
+        else:
+            self.write(("\n" if self.count == 1 else ",\n")
+                       + _indented(result.model_dump_json(indent=2), "y"))
+
+    def finish(self, errors: Sequence[ErrorInfo]) -> None:
+        """Write the errors and the report's end."""
+        if self.fmt == "table":
+            self.write(table_end(self.count, self.engine, errors))
+        elif self.fmt == "markdown":
+            self.write(markdown_end(self.engine, errors))
+        elif self.fmt == "jsonl":
+            self.write("".join('{"error": ' + e.model_dump_json() + "}\n" for e in errors))
+        else:
+            pieces = [_indented(e.model_dump_json(indent=2), "y") for e in errors]
+            listed = ("[\n" + ",\n".join(pieces) + "\n  ]") if pieces else "[]"
+            self.write(("\n  ]" if self.count else "]")
+                       + self._tail.replace('"errors": []', '"errors": ' + listed, 1) + "\n")
+
+
+def render_report(report: Report, fmt: Format) -> str:
+    """A whole report in ``fmt``, through the same pieces as the streaming writer."""
+    out: list[str] = []
+    writer = ReportWriter(fmt, report.engine, report.readings, out.append)
+    for result in report.results:
+        writer.result(result)
+    writer.finish(report.errors)
+    return "".join(out)

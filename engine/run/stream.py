@@ -1,0 +1,95 @@
+"""Evaluate a stream of cases case by case, on one process or several, results in input order.
+
+Nothing is held but the chunks in flight: a caseload of any size runs in flat memory, and the
+first result is out as soon as the first case is evaluated. With ``jobs`` above 1 the cases are
+evaluated by worker processes (each given the compiled readings once), and the results are the
+same, in the same order, as with one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from engine.base.errors import EngineError, Problem
+from engine.base.pool import ordered_map
+from engine.cases.load import LoadedCase
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import OWN, EngineChoice, evaluate_case
+from engine.run.outcome import CaseResult
+
+#: What :func:`evaluate_stream` yields: a problem of the input, or a case with its result (or
+#: the located problems of its failed evaluation).
+Evaluated = Problem | tuple[LoadedCase, CaseResult | tuple[Problem, ...]]
+_Job = tuple[CaseRecord, str] | Problem
+_Done = CaseResult | tuple[Problem, ...] | Problem
+_Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str]
+
+_worker: _Settings | None = None
+
+
+def _init_worker(settings: _Settings) -> None:
+    """Set a worker process up once: the readings and the options of the run."""
+    global _worker
+    _worker = settings
+
+
+def _evaluate_chunk(jobs: Sequence[_Job]) -> list[_Done]:
+    assert _worker is not None, "worker not initialised"
+    return _evaluate_with(_worker, jobs)
+
+
+def _evaluate_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
+    readings, only, engine, account = settings
+    out: list[_Done] = []
+    for job in jobs:
+        if isinstance(job, Problem):
+            out.append(job)
+            continue
+        record, source = job
+        try:
+            out.append(evaluate_case(record, readings, only=only, engine=engine, source=source,
+                                     account=account))
+        except EngineError as exc:  # located problems travel back; the batch goes on
+            out.append(tuple(exc.problems))
+    return out
+
+
+def _send(item: LoadedCase | Problem) -> _Job:
+    return item if isinstance(item, Problem) else (item.record, item.source)
+
+
+def evaluate_stream(
+    items: Iterable[LoadedCase | Problem], readings: ReadingSet, *,
+    only: Sequence[str] | None = None, engine: EngineChoice = "durable", account: str = OWN,
+    jobs: int = 1,
+) -> Iterator[Evaluated]:
+    """Evaluate the cases of ``items`` (as :func:`engine.iter_cases` yields them), in order.
+
+    Args:
+        items: loaded cases and problems; problems are passed on, in their place.
+        readings, only, engine, account: as :func:`evaluate_case`.
+        jobs: processes to evaluate on (1: this one). Results come in input order whatever
+            the number, and are the same.
+
+    Yields:
+        Each problem of the input as it stands, and ``(loaded, result)`` for each case, where
+        ``result`` is the :class:`CaseResult` or, if its evaluation failed, the failure's
+        problems, named and located by the case (one failing case does not sink the stream).
+
+    Raises:
+        UsageError: an unknown reading id (before any case is evaluated).
+        engine.base.pool.WorkerCrash: a worker process died.
+    """
+    readings.select(only or None)
+    settings: _Settings = (readings, tuple(only) if only else None, engine, account)
+    for item, done in ordered_map(_evaluate_chunk, items, _send, jobs=jobs,
+                                  initializer=_init_worker, initargs=(settings,),
+                                  local=lambda chunk: _evaluate_with(settings, chunk)):
+        if isinstance(item, Problem):
+            yield item
+        elif isinstance(done, tuple):
+            yield item, tuple(item.failed(EngineError(list(done))))
+        else:
+            assert isinstance(done, CaseResult)
+            yield item, done
