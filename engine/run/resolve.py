@@ -8,11 +8,12 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from engine.base.errors import EvaluationError, Problem
 from engine.base.frozen import FrozenDict
 from engine.base.graphs import postorder
-from engine.base.vocabulary import QUESTIONS, Question
+from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.cases.facts import Facts, render_value
 from engine.readings.model import Reading, Rule
 from engine.run.logic import holds
@@ -91,7 +92,7 @@ class _Prepared:
     compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
     """
 
-    __slots__ = ("reading", "answers", "answering", "cites", "concludes", "needs_used")
+    __slots__ = ("answering", "answers", "cites", "concludes", "needs_used", "reading")
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
@@ -102,7 +103,7 @@ class _Prepared:
             source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
             pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites)
             for r in reading.rules}
-        self.concludes = {r.id: FrozenDict(r.answers) for r in reading.rules}
+        self.concludes = {r.id: FrozenDict[str, str](r.answers) for r in reading.rules}
         self.needs_used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
 
 
@@ -229,10 +230,11 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     prep = _prepared(reading)
     return Outcome.model_construct(
         reading=reading.id, engine=engine,
-        status=decisions["status"].answer,
-        point8=decisions["point8"].answer,
-        release=decisions["release"].answer,
+        # The answers come from compiled rules, checked against the vocabulary at compile time.
+        status=cast(StatusAnswer, decisions["status"].answer),
+        point8=cast(Point8Answer, decisions["point8"].answer),
+        release=cast(ReleaseAnswer, decisions["release"].answer),
         flags=tuple(flags), unknown=tuple(unknown),
         trace=tuple(_step(prep, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired),
         overridden=tuple(reading.rule(rid).qid for rid in fired if rid in defeated),
-        decisions=FrozenDict(decisions))
+        decisions=FrozenDict[str, Decision](decisions.items()))
