@@ -221,10 +221,38 @@ def _retire(entry: _Entry, what: str) -> BackendError:
     return BackendError(f"durable_rules failed on reading '{entry.program.reading}': {what}")
 
 
+# The last case fact encoded: (the facts, a copy to check them against, the JSON). The readings
+# of one case on one account share one facts mapping, so each is encoded once, not per reading;
+# the copy makes a hit exact even if a caller changed a mapping it passed before.
+_last_encoded: tuple[Facts, dict[str, Any], str] | None = None
+
+
+def _case_json(facts: Facts) -> str:
+    global _last_encoded
+    last = _last_encoded  # one read: another thread may replace it, never change it
+    if last is not None and last[0] is facts and last[1] == facts:
+        return last[2]
+    encoded = case_fact(facts, _SID)
+    _last_encoded = (facts, dict(facts), encoded)
+    return encoded
+
+
+def _rule_id(frames: str, program: DurableProgram) -> str:
+    """The id of the rule a frame is for (frames are ``{"<rule id>":{...}}``), read without
+    decoding the frame's facts; a full parse wherever the short way is not certain."""
+    end = frames.find('"', 2)
+    rid = frames[2:end]
+    if (frames.startswith('{"') and frames.startswith('":', end) and "\\" not in rid
+            and (rid in program.derives or rid == START_RULE)):
+        return rid
+    ((rid, _frame),) = json.loads(frames).items()
+    return str(rid)
+
+
 def _run(dre: Any, entry: _Entry, facts: Facts) -> list[str]:
     handle, program = entry.handle, entry.program
     try:
-        code, state = dre.assert_fact(handle, case_fact(facts, _SID))
+        code, state = dre.assert_fact(handle, _case_json(facts))
     except Exception as exc:
         raise _retire(entry, f"asserting the case: {exc}") from exc
     if code != _OK:
@@ -258,7 +286,7 @@ def _fire_actions(dre: Any, handle: int, program: DurableProgram, state: Any, fr
                   fired: list[str]) -> None:
     derived: set[str] = set()
     while frames:
-        ((rule_id, _frame),) = json.loads(frames).items()
+        rule_id = _rule_id(frames, program)
         if rule_id != START_RULE:
             fired.append(rule_id)
             if len(fired) > MAX_FIRINGS:

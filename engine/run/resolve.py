@@ -88,7 +88,7 @@ class _Prepared:
     """What resolving needs of each rule of one reading that does not depend on the case, built
     once per compiled reading: answers by question, citations, the fixed parts of a trace step.
 
-    Outcomes are built with ``model_construct`` from these trusted values (the engine's own
+    Outcomes are built with ``trusted`` (no validation) from these trusted values (the engine's own
     compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
     """
 
@@ -99,7 +99,7 @@ class _Prepared:
         self.answers = {r.id: dict(r.answers) for r in reading.rules}
         self.answering = {q: tuple(r for r in reading.rules if q in self.answers[r.id])
                           for q in QUESTIONS}
-        self.cites = {r.id: tuple(Cite.model_construct(
+        self.cites = {r.id: tuple(Cite.trusted(
             source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
             pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites)
             for r in reading.rules}
@@ -146,15 +146,15 @@ def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Se
             f"{question} differently ({a.answer(question)} / {b.answer(question)}); the other "
             f"rule is at {b.span}", a.span)])
     if firm:
-        return Decision.model_construct(answer=answers[firm[0].id][question],
+        return Decision.trusted(answer=answers[firm[0].id][question],
                                         by=tuple(r.qid for r in firm))
     open_facts = set(shaky_open)
     for rule in _prepared(reading).answering[question]:
         if rule.id not in analysis.fired and analysis.possible(rule):
             open_facts |= analysis.open_facts(rule)
     if open_facts or shaky_open:
-        return Decision.model_construct(answer="indeterminate", unknown=tuple(sorted(open_facts)))
-    return Decision.model_construct(answer="not_addressed")
+        return Decision.trusted(answer="indeterminate", unknown=tuple(sorted(open_facts)))
+    return Decision.trusted(answer="not_addressed")
 
 
 def cites(rule: Rule) -> list[Cite]:
@@ -166,7 +166,7 @@ def cites(rule: Rule) -> list[Cite]:
 def _step(prep: _Prepared, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
     used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
     used.update(prep.needs_used[rule.id])
-    return TraceStep.model_construct(
+    return TraceStep.trusted(
         rule=rule.qid, says=rule.says, cites=prep.cites[rule.id], facts=FrozenDict(used),
         concludes=prep.concludes[rule.id], flags=rule.flags, derives=rule.derives,
         defeated_by=tuple(f"{prep.reading.id}.{o}" for o in defeated_by))
@@ -228,7 +228,7 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     flags = _flags(reading, analysis, fired, defeated)
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
     prep = _prepared(reading)
-    return Outcome.model_construct(
+    return Outcome.trusted(
         reading=reading.id, engine=engine,
         # The answers come from compiled rules, checked against the vocabulary at compile time.
         status=cast(StatusAnswer, decisions["status"].answer),
