@@ -221,19 +221,34 @@ def _retire(entry: _Entry, what: str) -> BackendError:
     return BackendError(f"durable_rules failed on reading '{entry.program.reading}': {what}")
 
 
-# The last case fact encoded: (the facts, a copy to check them against, the JSON). The readings
-# of one case on one account share one facts mapping, so each is encoded once, not per reading;
-# the copy makes a hit exact even if a caller changed a mapping it passed before.
-_last_encoded: tuple[Facts, dict[str, Any], str] | None = None
+# The last case fact encoded: (a copy of the facts, the JSON). A case's readings share one facts
+# mapping per account, and accounts mostly agree, so a case is encoded about once, not per
+# reading; a hit needs the same values of the same types (True == 1, but not in JSON).
+_last_encoded: tuple[dict[str, Any], str] | None = None
+
+
+def _same_facts(a: Facts, b: Facts) -> bool:
+    if len(a) != len(b):
+        return False
+    for path, value in a.items():
+        other = b.get(path, _MISSING)
+        if type(value) is not type(other) or value != other:
+            return False
+        if isinstance(value, frozenset) and not all(type(v) is str for v in value):
+            return False  # equal sets of equal types then (the other is a frozenset of str)
+    return True
+
+
+_MISSING = object()
 
 
 def _case_json(facts: Facts) -> str:
     global _last_encoded
     last = _last_encoded  # one read: another thread may replace it, never change it
-    if last is not None and last[0] is facts and last[1] == facts:
-        return last[2]
+    if last is not None and _same_facts(facts, last[0]):
+        return last[1]
     encoded = case_fact(facts, _SID)
-    _last_encoded = (facts, dict(facts), encoded)
+    _last_encoded = (dict(facts), encoded)
     return encoded
 
 
