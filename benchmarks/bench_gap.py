@@ -14,6 +14,7 @@ Run: ``python benchmarks/bench_gap.py [CASES] [ROUNDS]`` (needs hypothesis).
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet, load_readings
-from engine.run.evaluate import engine_to_use, evaluate_case
+from engine.run.evaluate import EngineChoice, engine_to_use, evaluate_case
 from engine.strategies import boundary_instants, case_records
 
 #: The ceasefire (00:00 Moscow time, 10 November 2020) and the bound of Russia's statements.
@@ -51,7 +52,8 @@ def russia_by_hand(case: CaseRecord, default_offset: tzinfo) -> Answers:
     if captured is None:
         before_cf = after_cf = before_end = None
     else:
-        before_cf = True if captured.hi <= CEASEFIRE else False if captured.lo >= CEASEFIRE else None
+        before_cf = (True if captured.hi <= CEASEFIRE
+                     else False if captured.lo >= CEASEFIRE else None)
         after_cf = None if before_cf is None else not before_cf
         before_end = (True if captured.hi <= STATEMENTS_END
                       else False if captured.lo >= STATEMENTS_END else None)
@@ -124,6 +126,11 @@ def per_case(run: Callable[[CaseRecord], object], cases: list[CaseRecord], round
     return best / len(cases) * 1e6
 
 
+def _tool(readings: ReadingSet, engine: EngineChoice, only: list[str] | None,
+          case: CaseRecord) -> object:
+    return evaluate_case(case, readings, only=only, engine=engine)
+
+
 def main() -> None:
     """Check the function against the tool, then time both and print the ratios."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
@@ -141,13 +148,13 @@ def main() -> None:
     n = len(readings.readings)
     hand = per_case(lambda c: russia_by_hand(c, offset), cases, rounds)
     print(f"by hand, russia: {hand:.1f} us/case")
-    for engine in ("durable", "reference"):
+    engines: tuple[EngineChoice, ...] = ("durable", "reference")
+    for engine in engines:
         if engine_to_use(engine) != engine:
             print(f"{engine}: unavailable on this interpreter")
             continue
-        one = per_case(lambda c, e=engine: evaluate_case(c, readings, only=["russia"], engine=e),
-                       cases, rounds)
-        every = per_case(lambda c, e=engine: evaluate_case(c, readings, engine=e), cases, rounds)
+        one = per_case(functools.partial(_tool, readings, engine, ["russia"]), cases, rounds)
+        every = per_case(functools.partial(_tool, readings, engine, None), cases, rounds)
         print(f"{engine}: russia only {one:.1f} us/case = {one / hand:.1f}x by hand; "
               f"all {n} readings {every:.1f} us/case = {every / n:.1f} us/reading = "
               f"{every / n / hand:.1f}x by hand per reading")
