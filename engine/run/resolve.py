@@ -48,6 +48,9 @@ class _Analysis:
         if rule.id in self.fired:
             return True
         memo, reading = self._possible, self.reading
+        known = memo.get(rule.id)
+        if known is not None:  # asked once per question and per override: walk once
+            return known
         for rid in postorder((rule.id,), self._unfired_derivers, memo):
             r = reading.rule(rid)
             memo[rid] = rid in self.fired or (
