@@ -60,6 +60,14 @@ class Probe:
     _cache: dict[tuple[str, tuple[tuple[str, object], ...]], Answers] = field(
         default_factory=dict)
     _read: dict[str, list[tuple[str, tuple[_whatif.Mark, ...]]]] = field(default_factory=dict)
+    # Answers by (reading, base case, changes of the fields it reads): the searches try the same
+    # changes of the same case once per question, and changes that differ only in fields a
+    # reading does not read give it the same facts; a hit skips rebuilding the case and its
+    # facts. The base cases are kept in _bases so that their ids stay theirs while the probe lives.
+    _changed: dict[tuple[str, int, tuple[tuple[str, str, str, tuple[str, ...]], ...]], Answers] = (
+        field(default_factory=dict))
+    _bases: dict[int, CaseRecord] = field(default_factory=dict)
+    _fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
                                                                             ...]:
@@ -93,6 +101,28 @@ class Probe:
                                counted)
                 for kinds in disputes.class_combinations(disputed)]
         return {q: disputes.fold(a[q] for a in each) for q in QUESTIONS}
+
+    def changed_answers(self, reading: Reading, case: CaseRecord,
+                        changes: Sequence[_whatif.Value]) -> Answers:
+        """The reading's answers on ``case`` with ``changes`` applied, as :meth:`answers` gives
+        them (counted, same budget), without rebuilding a case already tried.
+
+        Raises:
+            Budget: the bound of evaluations is reached.
+        """
+        if reading.id not in self._fields:
+            self._fields[reading.id] = frozenset(_whatif.case_fields(reading))
+        read = self._fields[reading.id]
+        # The other changes cannot change what the reading reads (its facts, their claims), so
+        # the answers, the evaluations counted and the budget are those of the full change.
+        changes = [v for v in changes if v.field in read]
+        self._bases.setdefault(id(case), case)
+        key = (reading.id, id(case),
+               tuple((v.field, v.text, repr(v.value), v.claimed_by) for v in changes))
+        found = self._changed.get(key)
+        if found is None:
+            found = self._changed[key] = self.answers(reading, _whatif.apply(case, changes))
+        return found
 
     def _evaluate(self, reading: Reading, facts: dict[str, FactValue], counted: bool) -> Answers:
         key = (reading.id, self._key(reading, facts))
@@ -146,7 +176,7 @@ def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
             break
         try:
             for combo in _candidates(alts, size):
-                answers = probe.answers(reading, _whatif.apply(case, combo))
+                answers = probe.changed_answers(reading, case, combo)
                 for q in open_questions:
                     if answers[q] != original[q]:
                         found[q].append((combo, answers[q]))
@@ -175,7 +205,7 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     for size in range(1, MAX_CHANGES + 1):
         try:
             for combo in _candidates(alts, size):
-                answers = {probe.answers(probe.readings.readings[rid], _whatif.apply(c, combo))[
+                answers = {probe.changed_answers(probe.readings.readings[rid], c, combo)[
                     question] for rid, c in cases.items()}
                 if len(answers) == 1 and not answers & NOT_FIRM:
                     out.append(AgreementChange(question=question, answer=answers.pop(),
@@ -204,7 +234,7 @@ def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Qu
             complete = False
             break
         try:
-            answer = probe.answers(reading, _whatif.apply(case, combo))[question]
+            answer = probe.changed_answers(reading, case, combo)[question]
         except Budget:
             complete = False
             break

@@ -12,14 +12,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable
 
-from engine.analysis.verify import Finding, describe, domains, example_case
-from engine.base.errors import EvaluationError
+from engine.analysis.verify import (
+    Finding,
+    describe,
+    domains,
+    evaluated_combinations,
+    example_case,
+)
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading
 from engine.run.logic import holds
-from engine.run.reference import fire_reference
-from engine.run.resolve import decide
 
 Answers = dict[str, str]
 Index = tuple[int, ...]
@@ -47,18 +50,15 @@ class _Table:
         self.paths = [set().union(*(v.keys() for v in g)) for g in self.groups]
         self.rows: dict[Index, tuple[dict[str, FactValue], Answers | None]] = {}
         self.by_facts: dict[Hashable, Index] = {}
-        for index in itertools.product(*(range(len(g)) for g in self.groups)):
-            facts: dict[str, FactValue] = {"proceedings.stage": "none",
-                                           "proceedings.charges": frozenset()}
-            for group, i in zip(self.groups, index, strict=True):
-                facts.update(group[i])
-            try:
-                decisions, _ = decide(reading, facts, fire_reference(reading, facts))
-                answers: Answers | None = {q: d.answer for q, d in decisions.items()}
-            except EvaluationError:
-                answers = None  # reported as a conflict by engine.analysis.verify
-            self.rows[index] = (facts, answers)
-            self.by_facts[_freeze(facts)] = index
+        # The combinations come in the order of the product of the groups' indices, evaluated
+        # once for verification and proofs alike.
+        indices = itertools.product(*(range(len(g)) for g in self.groups))
+        for index, evaluated in zip(indices, evaluated_combinations(reading), strict=True):
+            # None where the rules conflict: reported as a conflict by engine.analysis.verify.
+            answers: Answers | None = None if evaluated.decisions is None else {
+                q: d.answer for q, d in evaluated.decisions.items()}
+            self.rows[index] = (evaluated.facts, answers)
+            self.by_facts[_freeze(evaluated.facts)] = index
 
     def applies(self, inv: Invariant, facts: dict[str, FactValue]) -> bool:
         return all(holds(t, facts) is True for t in inv.tests)

@@ -29,6 +29,7 @@ from engine.cases.facts import FactValue, render_value
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading, Test
 from engine.run.logic import holds
+from engine.run.outcome import Decision
 from engine.run.reference import fire_reference
 from engine.run.resolve import decide
 
@@ -299,6 +300,44 @@ def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
     return patterns
 
 
+@dataclass(frozen=True)
+class Evaluated:
+    """One combination of :func:`combinations` and what the reading makes of it: the rules
+    fired, and the decisions and defeated rules, or the conflict that stopped deciding."""
+
+    facts: dict[str, FactValue]
+    fired: tuple[str, ...]
+    decisions: Mapping[Question, Decision] | None
+    defeated_by: Mapping[str, list[str]]
+    conflict: EvaluationError | None
+
+
+# The last reading's evaluated combinations: `check` verifies a reading and then proves its
+# invariants over the same combinations, which are evaluated once for both. The reading is held
+# so that the entry is found only for the very same compiled reading.
+_last: tuple[Reading, list[Evaluated]] | None = None
+
+
+def evaluated_combinations(reading: Reading) -> list[Evaluated]:
+    """Every combination of :func:`combinations`, in order, evaluated on the reference
+    evaluator (kept for the next call on the same reading)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is reading:
+        return last[1]
+    out = []
+    for facts in combinations(reading):
+        fired = fire_reference(reading, facts)
+        try:
+            decisions, defeated_by = decide(reading, facts, fired)
+        except EvaluationError as exc:
+            out.append(Evaluated(facts, tuple(fired), None, {}, exc))
+            continue
+        out.append(Evaluated(facts, tuple(fired), decisions, defeated_by, None))
+    _last = (reading, out)
+    return out
+
+
 def verify(reading: Reading) -> Verification:
     """Enumerate every abstract combination of ``reading``'s facts and report the findings."""
     first_fired: dict[str, dict[str, FactValue]] = {}
@@ -308,14 +347,15 @@ def verify(reading: Reading) -> Verification:
     seen: dict[Question, set[Key]] = {q: set() for q in QUESTIONS}
     gaps: dict[Question, dict[Key, tuple[dict[str, FactValue], bool]]] = {q: {} for q in QUESTIONS}
     count = 0
-    for facts in combinations(reading):
+    for evaluated in evaluated_combinations(reading):
         count += 1
-        fired = fire_reference(reading, facts)
+        facts, fired = evaluated.facts, evaluated.fired
         for rid in fired:
             first_fired.setdefault(rid, facts)
-        try:
-            decisions, defeated_by = decide(reading, facts, fired)
-        except EvaluationError as exc:
+        decisions, defeated_by, exc = (evaluated.decisions, evaluated.defeated_by,
+                                       evaluated.conflict)
+        if exc is not None or decisions is None:
+            assert exc is not None
             message = str(exc.problems[0].message)
             found, n = conflicts.get(message, (None, 0))
             conflicts[message] = (found or Finding("conflict", message, example_case(

@@ -221,10 +221,53 @@ def _retire(entry: _Entry, what: str) -> BackendError:
     return BackendError(f"durable_rules failed on reading '{entry.program.reading}': {what}")
 
 
+# The last case fact encoded: (a copy of the facts, the JSON). A case's readings share one facts
+# mapping per account, and accounts mostly agree, so a case is encoded about once, not per
+# reading; a hit needs the same values of the same types (True == 1, but not in JSON).
+_last_encoded: tuple[dict[str, Any], str] | None = None
+
+
+def _same_facts(a: Facts, b: Facts) -> bool:
+    if len(a) != len(b):
+        return False
+    for path, value in a.items():
+        other = b.get(path, _MISSING)
+        if type(value) is not type(other) or value != other:
+            return False
+        if isinstance(value, frozenset) and not all(type(v) is str for v in value):
+            return False  # equal sets of equal types then (the other is a frozenset of str)
+    return True
+
+
+_MISSING = object()
+
+
+def _case_json(facts: Facts) -> str:
+    global _last_encoded
+    last = _last_encoded  # one read: another thread may replace it, never change it
+    if last is not None and _same_facts(facts, last[0]):
+        return last[1]
+    encoded = case_fact(facts, _SID)
+    _last_encoded = (dict(facts), encoded)
+    return encoded
+
+
+def _rule_id(frames: str, program: DurableProgram) -> str:
+    """The id of the rule a frame is for (frames are ``{"<rule id>":{...}}``), read without
+    decoding the frame's facts; a full parse wherever the short way is not certain."""
+    end = frames.find('"', 2)
+    rid = frames[2:end]
+    if (frames.startswith('{"') and frames.startswith('":', end) and "\\" not in rid
+            and (rid in program.derives or rid == START_RULE)):
+        return rid
+    ((rid, _frame),) = json.loads(frames).items()
+    return str(rid)
+
+
 def _run(dre: Any, entry: _Entry, facts: Facts) -> list[str]:
     handle, program = entry.handle, entry.program
     try:
-        code, state = dre.assert_fact(handle, case_fact(facts, _SID))
+        code, state = dre.assert_fact(handle, _case_json(facts))
     except Exception as exc:
         raise _retire(entry, f"asserting the case: {exc}") from exc
     if code != _OK:
@@ -258,7 +301,7 @@ def _fire_actions(dre: Any, handle: int, program: DurableProgram, state: Any, fr
                   fired: list[str]) -> None:
     derived: set[str] = set()
     while frames:
-        ((rule_id, _frame),) = json.loads(frames).items()
+        rule_id = _rule_id(frames, program)
         if rule_id != START_RULE:
             fired.append(rule_id)
             if len(fired) > MAX_FIRINGS:

@@ -188,12 +188,14 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     record; ``case`` names the result. For callers that also need the records themselves."""
     used = engine_to_use(engine)
     outcomes: dict[str, Outcome] = {}
-    by_account: dict[str, Facts] = {}
+    # By record: accounts that change nothing (a case without claims) share one record, whose
+    # facts are then computed once; the records stay alive in ``records``, so ids are theirs.
+    by_record: dict[int, Facts] = {}
     for rid, (record, supplied, label) in records.items():
         reading = readings.readings[rid]
-        if label not in by_account:
-            by_account[label] = case_facts(record, readings.common.default_offset)
-        facts = by_account[label]
+        if id(record) not in by_record:
+            by_record[id(record)] = case_facts(record, readings.common.default_offset)
+        facts = by_record[id(record)]
         ran, note = reading_engine(readings, rid, used)
         outcome = evaluate_reading(readings, reading, record, facts, ran)
         outcomes[reading.id] = outcome.model_copy(update={

@@ -8,10 +8,12 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
 from engine.base.errors import EvaluationError, Problem
+from engine.base.frozen import FrozenDict
 from engine.base.graphs import postorder
-from engine.base.vocabulary import QUESTIONS, Question
+from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.cases.facts import Facts, render_value
 from engine.readings.model import Reading, Rule
 from engine.run.logic import holds
@@ -46,6 +48,9 @@ class _Analysis:
         if rule.id in self.fired:
             return True
         memo, reading = self._possible, self.reading
+        known = memo.get(rule.id)
+        if known is not None:  # asked once per question and per override: walk once
+            return known
         for rid in postorder((rule.id,), self._unfired_derivers, memo):
             r = reading.rule(rid)
             memo[rid] = rid in self.fired or (
@@ -82,21 +87,61 @@ def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
     return {rid: memo[rid] for rid in fired if memo[rid]}
 
 
+class _Prepared:
+    """What resolving needs of each rule of one reading that does not depend on the case, built
+    once per compiled reading: answers by question, citations, the fixed parts of a trace step.
+
+    Outcomes are built with ``trusted`` (no validation) from these trusted values (the engine's own
+    compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
+    """
+
+    __slots__ = ("answering", "answers", "cites", "concludes", "needs_used", "reading")
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.answers = {r.id: dict(r.answers) for r in reading.rules}
+        self.answering = {q: tuple(r for r in reading.rules if q in self.answers[r.id])
+                          for q in QUESTIONS}
+        self.cites = {r.id: tuple(Cite.trusted(
+            source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
+            pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites)
+            for r in reading.rules}
+        self.concludes = {r.id: FrozenDict[str, str](r.answers) for r in reading.rules}
+        self.needs_used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
+
+
+# Keyed by the reading's identity (hashing a compiled reading would walk all of it); the reading
+# is kept in the value so that its id cannot be reused while the entry lives. Bounded: a host that
+# compiles readings without end (a fuzzer) rebuilds entries instead of growing.
+_PREPARED: dict[int, _Prepared] = {}
+_MAX_PREPARED = 256
+
+
+def _prepared(reading: Reading) -> _Prepared:
+    prep = _PREPARED.get(id(reading))
+    if prep is None or prep.reading is not reading:
+        if len(_PREPARED) >= _MAX_PREPARED:
+            _PREPARED.clear()
+        prep = _PREPARED[id(reading)] = _Prepared(reading)
+    return prep
+
+
 def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Sequence[str],
             defeated: dict[str, list[str]]) -> Decision:
+    answers = _prepared(reading).answers
     firm: list[Rule] = []
     shaky_open: set[str] = set()
     for rid in fired:
-        rule = reading.rule(rid)
-        if rule.answer(question) is None or rid in defeated:
+        if question not in answers[rid] or rid in defeated:
             continue
+        rule = reading.rule(rid)
         pending = [reading.rule(o) for o in reading.overridden_by.get(rid, ())
                    if o not in analysis.fired and analysis.possible(reading.rule(o))]
         if pending:
             shaky_open.update(f for o in pending for f in analysis.open_facts(o))
         else:
             firm.append(rule)
-    values = {r.answer(question) for r in firm}
+    values = {answers[r.id][question] for r in firm}
     if len(values) > 1:
         a, b = firm[0], next(r for r in firm if r.answer(question) != firm[0].answer(question))
         raise EvaluationError([Problem(
@@ -104,15 +149,15 @@ def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Se
             f"{question} differently ({a.answer(question)} / {b.answer(question)}); the other "
             f"rule is at {b.span}", a.span)])
     if firm:
-        return Decision(answer=str(firm[0].answer(question)), by=[r.qid for r in firm])
+        return Decision.trusted(answer=answers[firm[0].id][question],
+                                        by=tuple(r.qid for r in firm))
     open_facts = set(shaky_open)
-    for rule in reading.rules:
-        if (rule.answer(question) is not None and rule.id not in analysis.fired
-                and analysis.possible(rule)):
+    for rule in _prepared(reading).answering[question]:
+        if rule.id not in analysis.fired and analysis.possible(rule):
             open_facts |= analysis.open_facts(rule)
     if open_facts or shaky_open:
-        return Decision(answer="indeterminate", unknown=sorted(open_facts))
-    return Decision(answer="not_addressed")
+        return Decision.trusted(answer="indeterminate", unknown=tuple(sorted(open_facts)))
+    return Decision.trusted(answer="not_addressed")
 
 
 def cites(rule: Rule) -> list[Cite]:
@@ -121,14 +166,13 @@ def cites(rule: Rule) -> list[Cite]:
                  pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
 
 
-def _step(reading: Reading, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
+def _step(prep: _Prepared, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
     used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
-    used.update({f"derived.{n}": "true" for n in rule.needs})
-    return TraceStep(
-        rule=rule.qid, says=rule.says,
-        cites=cites(rule),
-        facts=used, concludes={q: v for q, v in rule.answers}, flags=list(rule.flags),
-        derives=list(rule.derives), defeated_by=[f"{reading.id}.{o}" for o in defeated_by])
+    used.update(prep.needs_used[rule.id])
+    return TraceStep.trusted(
+        rule=rule.qid, says=rule.says, cites=prep.cites[rule.id], facts=FrozenDict(used),
+        concludes=prep.concludes[rule.id], flags=rule.flags, derives=rule.derives,
+        defeated_by=tuple(f"{prep.reading.id}.{o}" for o in defeated_by))
 
 
 def decide(reading: Reading, facts: Facts, fired: Sequence[str],
@@ -186,12 +230,14 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     analysis, decisions, defeated = _decide_all(reading, facts, fired)
     flags = _flags(reading, analysis, fired, defeated)
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
-    return Outcome(
+    prep = _prepared(reading)
+    return Outcome.trusted(
         reading=reading.id, engine=engine,
-        status=decisions["status"].answer,
-        point8=decisions["point8"].answer,
-        release=decisions["release"].answer,
-        flags=flags, unknown=unknown,
-        trace=[_step(reading, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired],
-        overridden=[reading.rule(rid).qid for rid in fired if rid in defeated],
-        decisions=dict(decisions))
+        # The answers come from compiled rules, checked against the vocabulary at compile time.
+        status=cast(StatusAnswer, decisions["status"].answer),
+        point8=cast(Point8Answer, decisions["point8"].answer),
+        release=cast(ReleaseAnswer, decisions["release"].answer),
+        flags=tuple(flags), unknown=tuple(unknown),
+        trace=tuple(_step(prep, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired),
+        overridden=tuple(reading.rule(rid).qid for rid in fired if rid in defeated),
+        decisions=FrozenDict[str, Decision](decisions.items()))

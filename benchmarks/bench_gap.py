@@ -1,0 +1,164 @@
+"""Benchmark: the per-case cost of the tool against a hand-written function for one reading.
+
+``russia_by_hand`` is a plain Python function giving the same answers as ``rules/russia.yaml``
+(status, point8, release, flags and the facts left open), written from the rules. Before anything
+is timed it is checked against the tool, on both engines, on generated cases whose times sit on
+every boundary the rules compare with (``engine.strategies.case_records`` with
+``boundary_instants``); any disagreement is printed and nothing is timed (exit 1).
+
+Then it prints, in one run, microseconds per case for the function, the tool with only the
+``russia`` reading and the tool with all four readings, on durable_rules and on the reference
+evaluator, and the ratios per reading. Prints figures; asserts nothing.
+Run: ``python benchmarks/bench_gap.py [CASES] [ROUNDS]`` (needs hypothesis).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet, load_readings
+from engine.run.evaluate import EngineChoice, engine_to_use, evaluate_case
+from engine.strategies import boundary_instants, case_records
+
+#: The ceasefire (00:00 Moscow time, 10 November 2020) and the bound of Russia's statements.
+CEASEFIRE = int(datetime(2020, 11, 9, 21, 0, tzinfo=UTC).timestamp())
+STATEMENTS_END = int(datetime(2021, 8, 31, 21, 0, tzinfo=UTC).timestamp())
+SIDES_AT_WAR = ("AM", "AZ")
+FLAG = "all_for_all_policy"
+Answers = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+def _all(*values: bool | None) -> bool | None:
+    """Three-valued AND: False if any is False, else None if any is None, else True."""
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def russia_by_hand(case: CaseRecord, default_offset: tzinfo) -> Answers:
+    """Russia's reading of ``case``, by hand: (status, point8, release, flags, open facts)."""
+    side, party = case.detainee.side, case.detaining_party
+    adverse = None if side == "unknown" else party in SIDES_AT_WAR and side != party
+    affiliation = case.detainee.affiliation
+    known = affiliation != "unknown"
+    captured = case.capture_interval(default_offset)
+    if captured is None:
+        before_cf = after_cf = before_end = None
+    else:
+        before_cf = (True if captured.hi <= CEASEFIRE
+                     else False if captured.lo >= CEASEFIRE else None)
+        after_cf = None if before_cf is None else not before_cf
+        before_end = (True if captured.hi <= STATEMENTS_END
+                      else False if captured.lo >= STATEMENTS_END else None)
+    not_ff = affiliation != "foreign_fighter" if known else None
+    soldier = affiliation in ("armed_forces", "local_defence_forces") if known else None
+    fighter = (affiliation in ("armed_forces", "local_defence_forces", "volunteer")
+               if known else None)
+    # Each rule: its three-valued tests, by fact path (the order the open facts are listed in).
+    pow_ = {"detainee.adverse": adverse, "detainee.affiliation": soldier,
+            "capture.time": before_cf}
+    covered = {"detainee.adverse": adverse, "detainee.affiliation": not_ff,
+               "capture.time": before_cf}
+    outside = {"detainee.adverse": adverse, "detainee.affiliation": not_ff,
+               "capture.time": _all(after_cf, before_end)}
+    not_pow = {"detainee.adverse": adverse, "detainee.affiliation": fighter,
+               "capture.time": _all(after_cf, before_end)}
+    policy = _all(adverse, not_ff)
+
+    def decide(*rules: tuple[dict[str, bool | None], str]) -> tuple[str, set[str]]:
+        for tests, answer in rules:
+            if _all(*tests.values()) is True:
+                return answer, set()
+        open_facts = {path for tests, _ in rules if _all(*tests.values()) is None
+                      for path, value in tests.items() if value is None}
+        return ("indeterminate", open_facts) if open_facts else ("not_addressed", set())
+
+    status, s_open = decide((pow_, "prisoner_of_war"), (not_pow, "not_prisoner_of_war"))
+    point8, p_open = decide((covered, "covered"), (outside, "not_covered"))
+    release, r_open = decide((covered, "without_delay"))
+    flags = (FLAG,) if policy is True else ()
+    return status, point8, release, flags, tuple(sorted(s_open | p_open | r_open))
+
+
+def generated_cases(readings: ReadingSet, count: int) -> list[CaseRecord]:
+    """``count`` generated case records, times on every boundary the readings compare with."""
+    out: list[CaseRecord] = []
+
+    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case_records(instants=boundary_instants(readings)))
+    def collect(case: CaseRecord) -> None:
+        out.append(case)
+
+    collect()
+    return out
+
+
+def disagreements(readings: ReadingSet, cases: list[CaseRecord]) -> list[str]:
+    """Each case on which the function and the tool (either engine) differ, described."""
+    offset = readings.common.default_offset
+    found = []
+    for case in cases:
+        mine = russia_by_hand(case, offset)
+        for engine in ("durable", "reference"):
+            o = evaluate_case(case, readings, only=["russia"], engine=engine).readings["russia"]
+            tool = (o.status, o.point8, o.release, tuple(o.flags), tuple(o.unknown))
+            if tool != mine:
+                found.append(f"{case.id} ({engine}): tool {tool} != by hand {mine}")
+    return found
+
+
+def per_case(run: Callable[[CaseRecord], object], cases: list[CaseRecord], rounds: int) -> float:
+    """Microseconds per call of ``run``, best of ``rounds`` passes over ``cases``."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for case in cases:
+            run(case)
+        best = min(best, time.perf_counter() - start)
+    return best / len(cases) * 1e6
+
+
+def _tool(readings: ReadingSet, engine: EngineChoice, only: list[str] | None,
+          case: CaseRecord) -> object:
+    return evaluate_case(case, readings, only=only, engine=engine)
+
+
+def main() -> None:
+    """Check the function against the tool, then time both and print the ratios."""
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    readings = load_readings()
+    offset = readings.common.default_offset
+    cases = generated_cases(readings, count)
+    wrong = disagreements(readings, cases)
+    if wrong:
+        print(f"the hand-written function disagrees with the tool on {len(wrong)} evaluations:")
+        print("\n".join(wrong[:20]))
+        sys.exit(1)
+    print(f"hand-written russia agrees with the tool (both engines) on {len(cases)} generated "
+          "cases")
+    n = len(readings.readings)
+    hand = per_case(lambda c: russia_by_hand(c, offset), cases, rounds)
+    print(f"by hand, russia: {hand:.1f} us/case")
+    engines: tuple[EngineChoice, ...] = ("durable", "reference")
+    for engine in engines:
+        if engine_to_use(engine) != engine:
+            print(f"{engine}: unavailable on this interpreter")
+            continue
+        one = per_case(functools.partial(_tool, readings, engine, ["russia"]), cases, rounds)
+        every = per_case(functools.partial(_tool, readings, engine, None), cases, rounds)
+        print(f"{engine}: russia only {one:.1f} us/case = {one / hand:.1f}x by hand; "
+              f"all {n} readings {every:.1f} us/case = {every / n:.1f} us/reading = "
+              f"{every / n / hand:.1f}x by hand per reading")
+
+
+if __name__ == "__main__":
+    main()
