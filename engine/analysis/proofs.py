@@ -14,6 +14,7 @@ from collections.abc import Hashable
 
 from engine.analysis.verify import Finding, describe, domains, example_case
 from engine.base.errors import EvaluationError
+from engine.cases.constraints import times_possible
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading
@@ -52,9 +53,11 @@ class _Table:
                                            "proceedings.charges": frozenset()}
             for group, i in zip(self.groups, index, strict=True):
                 facts.update(group[i])
+            answers: Answers | None = None  # an impossible combination proves nothing
             try:
-                decisions, _ = decide(reading, facts, fire_reference(reading, facts))
-                answers: Answers | None = {q: d.answer for q, d in decisions.items()}
+                if times_possible(facts):
+                    decisions, _ = decide(reading, facts, fire_reference(reading, facts))
+                    answers = {q: d.answer for q, d in decisions.items()}
             except EvaluationError:
                 answers = None  # reported as a conflict by engine.analysis.verify
             self.rows[index] = (facts, answers)

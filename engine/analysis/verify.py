@@ -25,6 +25,7 @@ from engine.base.errors import EvaluationError
 from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import FACTS, party_combinations, territory_values
+from engine.cases.constraints import times_possible
 from engine.cases.facts import FactValue, render_value
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading, Test
@@ -179,13 +180,15 @@ def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
 
 
 def combinations(reading: Reading) -> Iterator[dict[str, FactValue]]:
-    """Every combination of abstract fact values the reading's rules can tell apart."""
+    """Every combination of abstract fact values the reading's rules can tell apart, among
+    those the case constraints allow (:mod:`engine.cases.constraints`)."""
     for parts in itertools.product(*domains(reading)):
         facts: dict[str, FactValue] = {"proceedings.stage": "none",
                                        "proceedings.charges": frozenset()}
         for part in parts:
             facts.update(part)
-        yield facts
+        if times_possible(facts):
+            yield facts
 
 
 def case_time(value: Interval) -> str | dict[str, str]:

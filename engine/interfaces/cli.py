@@ -117,14 +117,17 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
               type=click.IntRange(1, 10_000_000),
               help="Most evaluations the search of counterfactuals may make per case.")
+@click.option("--full-tables", is_flag=True,
+              help="Add every combination of each \"it depends\" table (JSON 'all_rows').")
 @guard
 def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int) -> None:
+            engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int,
+            full_tables: bool) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
     batch = load_cases(paths, default_zone=rs.common.default_offset)
     report = compare_batch(batch, rs, only=reading_ids, account=account, engine=engine,
-                           budget=budget, summary=summary)
+                           budget=budget, summary=summary, full_tables=full_tables)
     account_note(batch, account)
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)
