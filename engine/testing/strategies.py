@@ -46,6 +46,7 @@ from engine.base.errors import suggest
 from engine.cases.load import load_case_dict
 from engine.cases.record import AFFILIATIONS, CHARGES, CIRCUMSTANCES, STAGES, CaseRecord, Mechanism
 from engine.readings.load import ReadingSet
+from engine.testing._possible import possible_claims, possible_values
 from engine.testing._timetexts import (
     DAY,
     INSTANT_OFFSETS,
@@ -225,8 +226,9 @@ def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
     }
 
 
-def _assemble(v: Mapping[str, Any]) -> dict[str, Any]:
+def _assemble(drawn: Mapping[str, Any]) -> dict[str, Any]:
     """A case mapping from drawn field values; ``None`` leaves a field out."""
+    v = possible_values(drawn)
     person = {"nationality": v["nationality"], "affiliation": v["affiliation"], "side": v["side"]}
     capture = {"time": v["capture_time"], "timezone": v["timezone"], "place": v["place"],
                "circumstances": v["circumstances"], "territory": v["territory"]}
@@ -386,7 +388,8 @@ def claimed_case_dicts(**pins: Unpack[CasePins]) -> SearchStrategy[dict[str, Any
                    for block, name in [path.split(".")]
                    if isinstance(data.get(block), dict) and name in data[block]}
         chosen = st.fixed_dictionaries({}, optional={
-            path: _claims(value, values[path]) for path, value in present.items()})
+            path: _claims(value, possible_claims(data, path, values[path]))
+            for path, value in present.items()})
         return chosen.map(lambda claims: _with_claims(data, claims))
 
     return case_dicts(**pins).flatmap(rewrite)
