@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from engine.cases.timeval import Interval
 
 if TYPE_CHECKING:  # the record validates itself against these constraints
     from engine.cases.record import CaseRecord
+
+_EXTREME_ZONES = (timezone(timedelta(hours=-12)), timezone(timedelta(hours=14)))
 
 #: The times in the order they must happen (each at or before the next).
 TIME_ORDER = ("entry.time", "capture.time", "release.time")
@@ -72,9 +74,14 @@ def _time_violation(case: CaseRecord, offset: tzinfo) -> Violation | None:
 
 def violations(case: CaseRecord, offset: tzinfo | None) -> list[Violation]:
     """The constraints ``case`` (its values as given, not its claims) breaks; local times are
-    read in its zone, else ``offset`` (None: the order of times is not checked)."""
+    read in its zone, else ``offset`` (None: the order of times is checked in the zones
+    furthest apart, and broken only if broken in both)."""
     out: list[Violation] = []
-    timed = None if offset is None else _time_violation(case, offset)
+    if offset is not None:
+        timed = _time_violation(case, offset)
+    else:  # zone unknown yet: only an order broken whichever zone reads the local times
+        found = [_time_violation(case, z) for z in _EXTREME_ZONES]
+        timed = found[0] if all(found) else None
     if timed is not None:
         out.append(timed)
     stage = case.proceedings.stage if case.proceedings else "none"

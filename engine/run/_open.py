@@ -24,8 +24,9 @@ from engine.cases.timeval import Interval
 from engine.readings.model import Reading
 
 #: The most combinations evaluated; past it the walk's superset is kept (it is never too small).
-MAX_COMBINATIONS = 4096
+MAX_COMBINATIONS = 256
 _CACHE_MAX = 4096
+_FAR = 50 * 365 * 86_400  # seconds: the outer regions reach this far beyond the instants
 
 # Facts resolved together: a side also decides whether the holder is adverse.
 _UNITS = {"detainee.adverse": "detainee.side"}
@@ -76,8 +77,9 @@ def _time_pieces(value: FactValue | None, instants: Sequence[int]) -> list[Inter
         return [Interval(a, b) for a, b in itertools.pairwise(cuts)]
     if not instants:
         return []
-    return [Interval(instants[0] - 1, instants[0]),
-            *(Interval(i, i + 1) for i in instants)]
+    # Whole regions, so that the order of times (the case constraints) is judged fairly.
+    cuts = [instants[0] - _FAR, *instants, instants[-1] + _FAR]
+    return [Interval(a, b) for a, b in itertools.pairwise(cuts)]
 
 
 def _values(memo: _Memo, unit: str, facts: Facts) -> list[dict[str, FactValue]]:
