@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
+from engine.base.errors import CaseFileError
 from engine.cases.timeval import Interval
 
 if TYPE_CHECKING:  # the record validates itself against these constraints
@@ -59,10 +60,12 @@ def times_possible(times: Mapping[str, object]) -> bool:
 
 
 def _time_violation(case: CaseRecord, offset: tzinfo) -> Violation | None:
-    known = [(p, i) for p, i in zip(TIME_ORDER, (case.entry_interval(offset),
-                                                 case.capture_interval(offset),
-                                                 case.release_interval(offset)), strict=True)
-             if i is not None]
+    try:
+        times = (case.entry_interval(offset), case.capture_interval(offset),
+                 case.release_interval(offset))
+    except CaseFileError:  # a range inverted in this zone: reported as such where it is used
+        return None
+    known = [(p, i) for p, i in zip(TIME_ORDER, times, strict=True) if i is not None]
     for n in range(1, len(known)):
         if not ordered(i for _, i in known[:n + 1]):
             (before, _), (after, _) = known[n - 1], known[n]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta, timezone, tzinfo
 from typing import Any
-
-from hypothesis import strategies as st
-from hypothesis.strategies import SearchStrategy
 
 from engine.cases.constraints import ordered
 from engine.cases.timeval import Interval, TimeRange, parse_time_text, parse_zone, to_interval
@@ -60,24 +57,19 @@ def _get(data: Mapping[str, Any], path: str) -> Any:
     return inner.get(name) if isinstance(inner, Mapping) else None
 
 
-def possible_claims(data: Mapping[str, Any], path: str,
-                    other: SearchStrategy[Any]) -> SearchStrategy[Any]:
-    """What a claim on ``path`` of the case ``data`` may state instead of its value: only
-    values that keep every account of the case possible (of its times, only one, the capture
-    time if it has one, is claimed otherwise)."""
+def claim_check(data: Mapping[str, Any], path: str) -> Callable[[Any], bool] | None:
+    """Which values a claim on ``path`` of the case ``data`` may state instead of its value
+    (None: none), so that every account of the case is possible; of its times only one, the
+    capture time if it has one, is claimed otherwise."""
     stage = (data.get("proceedings") or {}).get("stage", "none")
     if path == "release.mechanism" and stage != "convicted":
-        return other.filter(lambda m: m != "sentence_served")
-    if path in _TIME_ORDER:
-        # Two times claimed otherwise could break the order together: one time varies.
-        timed = [p for p in _TIME_ORDER if _get(data, p) is not None]
-        if path != ("capture.time" if "capture.time" in timed else timed[0]):
-            return st.nothing()
-        zone = (data.get("capture") or {}).get("timezone")
-
-        def keeps_order(value: Any) -> bool:
-            times = [value if p == path else _get(data, p) for p in _TIME_ORDER]
-            return _in_order(times, zone)
-
-        return other.filter(keeps_order)
-    return other
+        return lambda m: bool(m != "sentence_served")
+    if path not in _TIME_ORDER:
+        return lambda _: True
+    # Two times claimed otherwise could break the order together: one time varies.
+    timed = [p for p in _TIME_ORDER if _get(data, p) is not None]
+    if path != ("capture.time" if "capture.time" in timed else timed[0]):
+        return None
+    zone = (data.get("capture") or {}).get("timezone")
+    return lambda value: _in_order([value if p == path else _get(data, p)
+                                    for p in _TIME_ORDER], zone)

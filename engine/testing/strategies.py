@@ -46,7 +46,7 @@ from engine.base.errors import suggest
 from engine.cases.load import load_case_dict
 from engine.cases.record import AFFILIATIONS, CHARGES, CIRCUMSTANCES, STAGES, CaseRecord, Mechanism
 from engine.readings.load import ReadingSet
-from engine.testing._possible import possible_claims, possible_values
+from engine.testing._possible import claim_check, possible_values
 from engine.testing._timetexts import (
     DAY,
     INSTANT_OFFSETS,
@@ -388,8 +388,8 @@ def claimed_case_dicts(**pins: Unpack[CasePins]) -> SearchStrategy[dict[str, Any
                    for block, name in [path.split(".")]
                    if isinstance(data.get(block), dict) and name in data[block]}
         chosen = st.fixed_dictionaries({}, optional={
-            path: _claims(value, possible_claims(data, path, values[path]))
-            for path, value in present.items()})
+            path: _claims(value, st.nothing() if (ok := claim_check(data, path)) is None
+                          else values[path].filter(ok)) for path, value in present.items()})
         return chosen.map(lambda claims: _with_claims(data, claims))
 
     return case_dicts(**pins).flatmap(rewrite)
