@@ -196,10 +196,6 @@ class CasePins(TypedDict, total=False):
     instants: Sequence[int]
 
 
-def _optional(inner: SearchStrategy[Any]) -> SearchStrategy[Any]:
-    return st.one_of(st.none(), inner)
-
-
 def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
     """The unpinned fields' strategies, each listing its simplest value first."""
     times = capture_times(instants=instants, allow_unknown=True)
@@ -211,16 +207,16 @@ def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
         "affiliation": st.sampled_from(AFFILIATIONS),
         "side": st.sampled_from(SIDES),
         "capture_time": times,
-        "timezone": _optional(st.sampled_from(TIMEZONES)),
+        "timezone": st.one_of(st.none(), st.sampled_from(TIMEZONES)),
         "place": st.none(),
         "circumstances": st.sampled_from([*CIRCUMSTANCES, None]),
         "territory": st.sampled_from([None, *TERRITORIES]),
         "entry": st.one_of(st.none(), capture_times(instants=instants)),
-        "proceedings": _optional(st.fixed_dictionaries(
+        "proceedings": st.one_of(st.none(), st.fixed_dictionaries(
             {"stage": st.sampled_from(STAGES),
              "charges": st.lists(st.sampled_from(CHARGES), max_size=3, unique=True)},
             optional={"sentence_years": st.sampled_from([6, 0, 1.5, 20])})),
-        "release": _optional(st.fixed_dictionaries(
+        "release": st.one_of(st.none(), st.fixed_dictionaries(
             {}, optional={"time": capture_times(instants=instants),
                           "mechanism": st.sampled_from(MECHANISMS)})),
     }

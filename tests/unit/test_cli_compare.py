@@ -23,10 +23,13 @@ def test_table_names_crux_and_counterfactual() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("status ") < out.index("point8: the readings split")  # matrix first
-    assert "It turns on capture.time (read by azerbaijan, russia; not by armenia, ihl)" in out
-    assert ("If capture.time were before ceasefire (2020-11-09T21:00:00Z), azerbaijan would "
-            "answer covered (now not_covered).") in out
-    assert "All would answer covered if capture.time were before ceasefire" in out
+    # His unit entered after the ceasefire: a capture before it needs an earlier entry too
+    # (issue 14: no change that makes an impossible case), so capture.time alone decides none.
+    assert "Also read on one side only: detaining_party, detainee.side, capture.time." in out
+    assert ("If detainee.affiliation were civilian, ihl would answer after_proceedings "
+            "(now without_delay).") in out
+    assert ("All would answer covered if capture.time were before ceasefire "
+            "(2020-11-09T21:00:00Z) and entry.time were before ceasefire") in out
     assert "legal: same facts, different rules" in out
 
 
