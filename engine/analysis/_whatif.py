@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from engine.analysis.verify import case_time, charge_classes, region_intervals
+from engine.analysis.domains import case_time, charge_classes, region_intervals
 from engine.base.frozen import FrozenDict
 from engine.cases import timeval
 from engine.cases.catalogue import CONFLICT_SIDES, DERIVED_FROM, FACTS, THIRD_STATE
@@ -145,6 +145,17 @@ def time_values(where: Sequence[Mark], *, straddling: bool = True) -> list[Value
             for i in region_intervals([m.epoch for m in where], straddling=straddling)]
 
 
+def region_values(where: Sequence[Mark]) -> list[Value]:
+    """Each whole region between the instants ``where`` (the outer ones reaching five years
+    beyond them), as a range: any instant in it may be the one the case constraints need."""
+    if not where:
+        return []
+    far = 5 * 365 * 86_400
+    cuts = [where[0].epoch - far, *(m.epoch for m in where), where[-1].epoch + far]
+    return [Value("", time_text(Interval(a, b), where), case_time(Interval(a, b)))
+            for a, b in itertools.pairwise(cuts)]
+
+
 def split_interval(interval: Interval, where: Sequence[Mark]) -> list[Value]:
     """The pieces of ``interval`` on each side of each instant inside it, as ranges."""
     cuts = [interval.lo, *(m.epoch for m in where if interval.lo < m.epoch < interval.hi),
@@ -211,7 +222,7 @@ def resolutions(case: CaseRecord, field: str, reading: Reading, offset: tzinfo) 
     if field in _TIMES:
         where = marks([reading], field)
         current = _interval(case, field, offset)
-        pieces = (time_values(where, straddling=False) if current is None
+        pieces = (region_values(where) if current is None
                   else split_interval(current, where))
         return [Value(field, v.text, v.value) for v in pieces]
     if _get(case, field) not in (None, "unknown"):

@@ -223,7 +223,7 @@ def _settles(result: CaseResult, question: Question) -> bool:
 
 def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
                  account: str = "own", engine: EngineChoice = "durable", source: str = "<dict>",
-                 budget: int = DEFAULT_BUDGET) -> Comparison:
+                 budget: int = DEFAULT_BUDGET, full_tables: bool = False) -> Comparison:
     """Compare the readings on one case.
 
     Args:
@@ -235,6 +235,8 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
         source: where the case came from.
         budget: the most evaluations the search of changes may make; ``search.complete`` says
             whether it was enough.
+        full_tables: also give every possible combination of each "it depends" table
+            (``all_rows``), besides its reduced ``rows``.
 
     Raises:
         UsageError: an unknown reading id.
@@ -262,7 +264,7 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
     agree_if = [c for q in split for c in agreement_changes(probe, cases, q)]
     depends: list[DependsTable] = [
         depends_table(probe, readings.readings[rid], cases[rid], q,
-                      outcome.decisions[q].unknown)
+                      outcome.decisions[q].unknown, full=full_tables)
         for rid, outcome in result.readings.items() for q in QUESTIONS
         if outcome.decisions[q].answer == "indeterminate"]
     notes = []
@@ -313,7 +315,8 @@ def summarise(comparisons: Sequence[Comparison]) -> Summary:
 
 def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str] = (),
                   account: str = "own", engine: EngineChoice = "durable",
-                  budget: int = DEFAULT_BUDGET, summary: bool = False) -> CompareReport:
+                  budget: int = DEFAULT_BUDGET, summary: bool = False,
+                  full_tables: bool = False) -> CompareReport:
     """Compare every valid case of ``batch``; every invalid one (or one whose evaluation fails)
     is reported in ``errors``, none silently dropped.
 
@@ -327,7 +330,8 @@ def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str]
         try:
             comparisons.append(compare_case(loaded.record, readings, only=only or None,
                                             account=account, engine=engine,
-                                            source=loaded.source, budget=budget))
+                                            source=loaded.source, budget=budget,
+                                            full_tables=full_tables))
         except EngineError as exc:
             problems += loaded.failed(exc)
     return CompareReport(

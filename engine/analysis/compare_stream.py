@@ -23,7 +23,7 @@ from engine.run.evaluate import EngineChoice
 Compared = Problem | tuple[LoadedCase, Comparison | tuple[Problem, ...]]
 _Job = tuple[CaseRecord, str] | Problem
 _Done = Comparison | tuple[Problem, ...] | Problem
-_Settings = tuple[ReadingSet, tuple[str, ...] | None, str, EngineChoice, int]
+_Settings = tuple[ReadingSet, tuple[str, ...] | None, str, EngineChoice, int, bool]
 #: Cases per chunk: a comparison costs tens of milliseconds, so small chunks keep both cores busy.
 CHUNK = 4
 
@@ -41,7 +41,7 @@ def _compare_chunk(jobs: Sequence[_Job]) -> list[_Done]:
 
 
 def _compare_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
-    readings, only, account, engine, budget = settings
+    readings, only, account, engine, budget, full_tables = settings
     out: list[_Done] = []
     for job in jobs:
         if isinstance(job, Problem):
@@ -50,7 +50,8 @@ def _compare_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
         record, source = job
         try:
             out.append(compare_case(record, readings, only=only, account=account,
-                                    engine=engine, source=source, budget=budget))
+                                    engine=engine, source=source, budget=budget,
+                                    full_tables=full_tables))
         except EngineError as exc:  # located problems travel back; the batch goes on
             out.append(tuple(exc.problems))
     return out
@@ -63,13 +64,13 @@ def _send(item: LoadedCase | Problem) -> _Job:
 def compare_stream(
     items: Iterable[LoadedCase | Problem], readings: ReadingSet, *, only: Sequence[str] = (),
     account: str = "own", engine: EngineChoice = "durable", budget: int = DEFAULT_BUDGET,
-    jobs: int = 1,
+    jobs: int = 1, full_tables: bool = False,
 ) -> Iterator[Compared]:
     """Compare the cases of ``items`` (as :func:`engine.iter_cases` yields them), in order.
 
     Args:
         items: loaded cases and problems; problems are passed on, in their place.
-        readings, only, account, engine, budget: as :func:`compare_case`.
+        readings, only, account, engine, budget, full_tables: as :func:`compare_case`.
         jobs: processes to compare on (1: this one); the same comparisons, in the same order.
 
     Yields:
@@ -81,7 +82,7 @@ def compare_stream(
         engine.base.pool.WorkerCrash: a worker process died.
     """
     readings.select(only or None)
-    settings: _Settings = (readings, tuple(only) or None, account, engine, budget)
+    settings: _Settings = (readings, tuple(only) or None, account, engine, budget, full_tables)
     for item, done in ordered_map(_compare_chunk, items, _send, jobs=jobs, chunk=CHUNK,
                                   initializer=_init_worker, initargs=(settings,),
                                   local=lambda chunk: _compare_with(settings, chunk)):

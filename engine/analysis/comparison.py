@@ -7,9 +7,9 @@ serialised as ``from`` by the models' own configuration.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from engine.base.frozen import FrozenAny, FrozenDict, FrozenMap
 from engine.run.outcome import Cite
@@ -119,13 +119,24 @@ class DependsRow(_Model):
 
 
 class DependsTable(_Model):
-    """What an ``indeterminate`` answer would be for each possible value of its open facts."""
+    """What an ``indeterminate`` answer would be for each possible value of its open facts:
+    ``rows`` reduced (the facts the answer turns on, rows merged where they agree), and, only
+    when asked for, ``all_rows``: every possible combination."""
 
     reading: str
     question: str
     facts: tuple[str, ...]
     rows: tuple[DependsRow, ...]
     complete: bool = True
+    all_rows: tuple[DependsRow, ...] | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_asked(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The full enumeration appears only when asked for (``compare --full-tables``).
+        out: dict[str, Any] = handler(self)
+        if out.get("all_rows") is None:
+            out.pop("all_rows", None)
+        return out
 
 
 class SearchInfo(_Model):

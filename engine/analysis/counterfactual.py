@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from engine.analysis import _whatif
+from engine.analysis import _reduce, _whatif
 from engine.analysis.comparison import (
     AgreementChange,
     Counterfactual,
@@ -25,6 +25,7 @@ from engine.analysis.comparison import (
     FactChange,
 )
 from engine.base.vocabulary import QUESTIONS, Question
+from engine.cases.constraints import possible
 from engine.cases.facts import FactValue, case_facts
 from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval
@@ -176,6 +177,9 @@ def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
             break
         try:
             for combo in _candidates(alts, size):
+                # An impossible case is never reported; the answers come from the cache.
+                if not possible(_whatif.apply(case, combo), offset):
+                    continue
                 answers = probe.changed_answers(reading, case, combo)
                 for q in open_questions:
                     if answers[q] != original[q]:
@@ -205,6 +209,8 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     for size in range(1, MAX_CHANGES + 1):
         try:
             for combo in _candidates(alts, size):
+                if not all(possible(_whatif.apply(c, combo), offset) for c in cases.values()):
+                    continue
                 answers = {probe.changed_answers(probe.readings.readings[rid], c, combo)[
                     question] for rid, c in cases.items()}
                 if len(answers) == 1 and not answers & NOT_FIRM:
@@ -219,9 +225,11 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
 
 
 def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Question,
-                  open_facts: Sequence[str]) -> DependsTable:
+                  open_facts: Sequence[str], *, full: bool = False) -> DependsTable:
     """What ``reading`` would answer to ``question`` for each resolution of ``open_facts``: each
-    claimed value of a disputed fact, each possible value of an unknown one."""
+    claimed value of a disputed fact, each possible value of an unknown one; combinations the
+    case constraints rule out are left out, and the rows are reduced (:mod:`._reduce`; every
+    combination too in ``all_rows`` when ``full``)."""
     offset = probe.readings.common.default_offset
     fields = list(dict.fromkeys(
         f for path in open_facts for f in _whatif.case_fields_of(path)))
@@ -233,6 +241,9 @@ def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Qu
         if n >= MAX_DEPENDS_ROWS:
             complete = False
             break
+        changed = _whatif.apply(case, combo)
+        if not possible(changed, offset):
+            continue
         try:
             answer = probe.changed_answers(reading, case, combo)[question]
         except Budget:
@@ -242,5 +253,7 @@ def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Qu
                                set={v.field: v.value for v in combo}, answer=answer,
                                claimed_by={v.field: list(v.claimed_by) for v in combo
                                            if v.claimed_by}))
-    return DependsTable(reading=reading.id, question=question,
-                        facts=[o[0].field for o in options], rows=rows, complete=complete)
+    facts = [o[0].field for o in options]
+    kept, reduced = _reduce.reduce_rows(rows, facts) if complete else (facts, rows)
+    return DependsTable(reading=reading.id, question=question, facts=kept, rows=reduced,
+                        complete=complete, all_rows=rows if full else None)

@@ -12,13 +12,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Hashable
 
-from engine.analysis.verify import (
-    Finding,
-    describe,
-    domains,
-    evaluated_combinations,
-    example_case,
-)
+from engine.analysis.domains import describe, domains, example_case
+from engine.analysis.verify import Finding, evaluated_combinations
+from engine.cases.constraints import times_possible
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading
@@ -54,8 +50,10 @@ class _Table:
         # once for verification and proofs alike.
         indices = itertools.product(*(range(len(g)) for g in self.groups))
         for index, evaluated in zip(indices, evaluated_combinations(reading), strict=True):
-            # None where the rules conflict: reported as a conflict by engine.analysis.verify.
-            answers: Answers | None = None if evaluated.decisions is None else {
+            # None where the rules conflict (reported as a conflict by engine.analysis.verify)
+            # and where the combination is impossible: it proves nothing.
+            answers: Answers | None = None if (
+                evaluated.decisions is None or not times_possible(evaluated.facts)) else {
                 q: d.answer for q, d in evaluated.decisions.items()}
             self.rows[index] = (evaluated.facts, answers)
             self.by_facts[_freeze(evaluated.facts)] = index

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from engine.base.errors import CaseFileError, Problem, found
 from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
-from engine.cases import _accounts, timeval
+from engine.cases import _accounts, constraints, timeval
 from engine.cases import claims as claim_lists
 from engine.cases._iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.cases.claims import Claim
@@ -241,6 +241,9 @@ class CaseRecord(BaseModel):
         for name, value in self._times() if zone is not None else ():
             if isinstance(value, TimeRange) and timeval.is_inverted(value, zone):
                 raise _time_error(timeval.inverted_message(value), at=f"{name}.time")
+        broken = constraints.violations(self, zone)
+        if broken:
+            raise _time_error(broken[0].message, at=broken[0].field)
         return self
 
     def zone(self, default: tzinfo) -> tzinfo:

@@ -140,12 +140,14 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 @click.option("--budget", default=DEFAULT_BUDGET, show_default=True,
               type=click.IntRange(1, 10_000_000),
               help="Most evaluations the search of counterfactuals may make per case.")
+@click.option("--full-tables", is_flag=True,
+              help="Add every combination of each \"it depends\" table (JSON 'all_rows').")
 @jobs_opt
 @input_format_opt
 @guard
 def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
             engine: EngineChoice, account: str, fmt: str, summary: bool, budget: int,
-            jobs: int, input_format: InputFormat) -> None:
+            full_tables: bool, jobs: int, input_format: InputFormat) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
@@ -155,7 +157,7 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     claimed = False
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
     for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
-                               budget=budget, jobs=jobs):
+                               budget=budget, jobs=jobs, full_tables=full_tables):
         if isinstance(item, Problem):
             problems.append(item)
             continue

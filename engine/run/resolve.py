@@ -16,8 +16,10 @@ from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.cases.facts import Facts, render_value
 from engine.readings.model import Reading, Rule
+from engine.run import _open
 from engine.run.logic import holds
 from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
+from engine.run.reference import fire_reference
 
 
 class _Analysis:
@@ -196,6 +198,23 @@ def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
     return analysis, decisions, defeated
 
 
+def _minimal(reading: Reading, facts: Facts,
+             decisions: dict[Question, Decision]) -> dict[Question, Decision]:
+    """``decisions`` with each open answer's facts cut to those that change it (exactly, see
+    :mod:`engine.run._open`); when no single fact does, the walk's list stays."""
+    candidates = {q: d.unknown for q, d in decisions.items() if d.answer == "indeterminate"}
+    if not any(candidates.values()):
+        return decisions
+
+    def answers(resolved: Facts) -> dict[Question, str]:
+        _, ds, _ = _decide_all(reading, resolved, fire_reference(reading, resolved))
+        return {q: d.answer for q, d in ds.items()}
+
+    kept = _open.minimal_open(reading, facts, candidates, answers)
+    return {q: d.model_copy(update={"unknown": kept[q]}) if kept.get(q) else d
+            for q, d in decisions.items()}
+
+
 def _flags(reading: Reading, analysis: _Analysis, fired: Sequence[str],
            defeated: dict[str, list[str]]) -> list[str]:
     """The flags of the fired rules that are neither defeated nor pending an override."""
@@ -218,7 +237,7 @@ def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
     analysis, decisions, defeated = _decide_all(reading, facts, fired)
-    return decisions, _flags(reading, analysis, fired, defeated)
+    return _minimal(reading, facts, decisions), _flags(reading, analysis, fired, defeated)
 
 
 def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
@@ -228,6 +247,7 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
     analysis, decisions, defeated = _decide_all(reading, facts, fired)
+    decisions = _minimal(reading, facts, decisions)
     flags = _flags(reading, analysis, fired, defeated)
     unknown = sorted({f for d in decisions.values() for f in d.unknown})
     prep = _prepared(reading)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.base.errors import EvaluationError
+from engine.base.errors import CaseFileError, EvaluationError
 from engine.base.frozen import freeze
 from engine.cases.facts import case_facts
 from engine.cases.load import load_case_dict
@@ -174,7 +174,10 @@ class _Checker:
                 self.answers(inv, c) != self.answers(inv, c.swapped_parties()))
 
         def changes(pair: tuple[CaseRecord, CaseRecord]) -> bool:
-            case, variant = pair[0], _splice(pair[0], pair[1], inv.facts)
+            try:
+                case, variant = pair[0], _splice(pair[0], pair[1], inv.facts)
+            except CaseFileError:  # the spliced case breaks a case constraint: no such case
+                return False
             return (self.counted(inv, case, variant)
                     and self.answers(inv, case) != self.answers(inv, variant))
         return changes

@@ -46,6 +46,7 @@ from engine.base.errors import suggest
 from engine.cases.load import load_case_dict
 from engine.cases.record import AFFILIATIONS, CHARGES, CIRCUMSTANCES, STAGES, CaseRecord, Mechanism
 from engine.readings.load import ReadingSet
+from engine.testing._possible import claim_check, possible_values
 from engine.testing._timetexts import (
     DAY,
     INSTANT_OFFSETS,
@@ -195,10 +196,6 @@ class CasePins(TypedDict, total=False):
     instants: Sequence[int]
 
 
-def _optional(inner: SearchStrategy[Any]) -> SearchStrategy[Any]:
-    return st.one_of(st.none(), inner)
-
-
 def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
     """The unpinned fields' strategies, each listing its simplest value first."""
     times = capture_times(instants=instants, allow_unknown=True)
@@ -210,23 +207,24 @@ def _defaults(instants: Sequence[int] | None) -> dict[str, SearchStrategy[Any]]:
         "affiliation": st.sampled_from(AFFILIATIONS),
         "side": st.sampled_from(SIDES),
         "capture_time": times,
-        "timezone": _optional(st.sampled_from(TIMEZONES)),
+        "timezone": st.one_of(st.none(), st.sampled_from(TIMEZONES)),
         "place": st.none(),
         "circumstances": st.sampled_from([*CIRCUMSTANCES, None]),
         "territory": st.sampled_from([None, *TERRITORIES]),
         "entry": st.one_of(st.none(), capture_times(instants=instants)),
-        "proceedings": _optional(st.fixed_dictionaries(
+        "proceedings": st.one_of(st.none(), st.fixed_dictionaries(
             {"stage": st.sampled_from(STAGES),
              "charges": st.lists(st.sampled_from(CHARGES), max_size=3, unique=True)},
             optional={"sentence_years": st.sampled_from([6, 0, 1.5, 20])})),
-        "release": _optional(st.fixed_dictionaries(
+        "release": st.one_of(st.none(), st.fixed_dictionaries(
             {}, optional={"time": capture_times(instants=instants),
                           "mechanism": st.sampled_from(MECHANISMS)})),
     }
 
 
-def _assemble(v: Mapping[str, Any]) -> dict[str, Any]:
+def _assemble(drawn: Mapping[str, Any]) -> dict[str, Any]:
     """A case mapping from drawn field values; ``None`` leaves a field out."""
+    v = possible_values(drawn)
     person = {"nationality": v["nationality"], "affiliation": v["affiliation"], "side": v["side"]}
     capture = {"time": v["capture_time"], "timezone": v["timezone"], "place": v["place"],
                "circumstances": v["circumstances"], "territory": v["territory"]}
@@ -386,7 +384,8 @@ def claimed_case_dicts(**pins: Unpack[CasePins]) -> SearchStrategy[dict[str, Any
                    for block, name in [path.split(".")]
                    if isinstance(data.get(block), dict) and name in data[block]}
         chosen = st.fixed_dictionaries({}, optional={
-            path: _claims(value, values[path]) for path, value in present.items()})
+            path: _claims(value, st.nothing() if (ok := claim_check(data, path)) is None
+                          else values[path].filter(ok)) for path, value in present.items()})
         return chosen.map(lambda claims: _with_claims(data, claims))
 
     return case_dicts(**pins).flatmap(rewrite)

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.analysis.domains import domains, example_case
 from engine.analysis.proofs import _swapped, prove_invariants
-from engine.analysis.verify import domains, example_case, verify
+from engine.analysis.verify import verify
 from engine.base.errors import CaseFileError, RuleFileError
 from engine.cases.catalogue import FACTS, territory_values
 from engine.cases.facts import case_facts
