@@ -7,7 +7,7 @@ produced by the models (``model_dump_json``), never by string formatting.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from engine.analysis.verify import FAILING, Verification
@@ -18,7 +18,7 @@ from engine.base.yamlio import dump_yaml
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.readings.model import Reading
 from engine.run.outcome import CaseResult, Combination, Dispute, Outcome
-from engine.run.report import Report
+from engine.run.report import ErrorInfo, Report
 
 if TYPE_CHECKING:  # invariants needs hypothesis; the renderer only reads its results
     from engine.testing.invariants import InvariantResult
@@ -38,41 +38,9 @@ def grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
             for r in rows]
 
 
-def _split(result: CaseResult, question: str) -> bool:
+def split(result: CaseResult, question: str) -> bool:
+    """Whether the readings give different answers to ``question``."""
     return len({getattr(o, question) for o in result.readings.values()}) > 1
-
-
-def table(report: Report) -> str:
-    """The side-by-side matrix: for each case, readings across, questions down."""
-    lines: list[str] = []
-    for result in report.results:
-        heading = f"{result.case_id}  ({result.source})"
-        lines += [heading, *([f"  {result.title}"] if result.title else [])]
-        ids = list(result.readings)
-        rows = [["", *ids, ""]]
-        for q in QUESTIONS:
-            rows.append([q, *(getattr(result.readings[r], q) for r in ids),
-                         "<- readings differ" if _split(result, q) else ""])
-        lines += grid(rows)
-        flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
-        unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
-                   if o.unknown]
-        if flags:
-            lines.append("  flags    " + "; ".join(flags))
-        if unknown:
-            lines.append("  unknown  " + "; ".join(unknown))
-        notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
-                 if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
-        if notes:
-            lines.append("  note     " + "; ".join(notes))
-        if _claimed(result):
-            lines.append("  account  " + "; ".join(
-                f"{r}: {o.account}" for r, o in result.readings.items()))
-        lines.append("")
-    lines.append(f"{len(report.results)} case(s) evaluated with the {report.engine} engine"
-                 + (f"; {len(report.errors)} input error(s):" if report.errors else "."))
-    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in report.errors]
-    return "\n".join(lines) + "\n"
 
 
 def _unknown_text(outcome: Outcome) -> list[str]:
@@ -84,6 +52,48 @@ def _unknown_text(outcome: Outcome) -> list[str]:
 def _claimed(result: CaseResult) -> bool:
     """Whether any reading used a fact that claims supplied."""
     return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
+
+
+def table_case(result: CaseResult) -> str:
+    """One case of the side-by-side matrix: readings across, questions down (the whole
+    matrix is these, case by case, then :func:`table_end`)."""
+    lines = [f"{result.case_id}  ({result.source})", *([f"  {result.title}"]
+                                                      if result.title else [])]
+    ids = list(result.readings)
+    rows = [["", *ids, ""]]
+    for q in QUESTIONS:
+        rows.append([q, *(getattr(result.readings[r], q) for r in ids),
+                     "<- readings differ" if split(result, q) else ""])
+    lines += grid(rows)
+    flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
+    unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
+               if o.unknown]
+    if flags:
+        lines.append("  flags    " + "; ".join(flags))
+    if unknown:
+        lines.append("  unknown  " + "; ".join(unknown))
+    notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
+             if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
+    if notes:
+        lines.append("  note     " + "; ".join(notes))
+    if _claimed(result):
+        lines.append("  account  " + "; ".join(
+            f"{r}: {o.account}" for r, o in result.readings.items()))
+    return "\n".join(lines) + "\n\n"
+
+
+def table_end(count: int, engine: str, errors: Sequence[ErrorInfo]) -> str:
+    """The table's last lines: the count and every input error."""
+    lines = [f"{count} case(s) evaluated with the {engine} engine"
+             + (f"; {len(errors)} input error(s):" if errors else ".")]
+    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in errors]
+    return "\n".join(lines) + "\n"
+
+
+def table(report: Report) -> str:
+    """The side-by-side matrix: for each case, readings across, questions down."""
+    return ("".join(table_case(result) for result in report.results)
+            + table_end(len(report.results), report.engine, report.errors))
 
 
 def error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
@@ -100,7 +110,7 @@ def markdown(report: Report) -> str:
         for q in QUESTIONS:
             cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
             out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
-                       + f" | {'yes' if _split(result, q) else ''} |")
+                       + f" | {'yes' if split(result, q) else ''} |")
     if report.errors:
         out += ["", "**Input errors**", ""]
         out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]

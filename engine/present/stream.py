@@ -12,63 +12,11 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from engine.base.vocabulary import QUESTIONS
-from engine.cases.claims import CASE, DISPUTED
-from engine.present.render import error_line, grid
-from engine.run.outcome import CaseResult, Outcome
+from engine.present.render import error_line, split, table_case, table_end
+from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
 
 Format = Literal["table", "json", "jsonl", "markdown"]
-
-
-def split(result: CaseResult, question: str) -> bool:
-    """Whether the readings give different answers to ``question``."""
-    return len({getattr(o, question) for o in result.readings.values()}) > 1
-
-
-def _unknown_text(outcome: Outcome) -> list[str]:
-    """The open facts, a disputed one marked: its claims differ and decide the answer."""
-    return [f"{f} (disputed)" if outcome.supplied_by.get(f) == DISPUTED else f
-            for f in outcome.unknown]
-
-
-def _claimed(result: CaseResult) -> bool:
-    """Whether any reading used a fact that claims supplied."""
-    return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
-
-
-def table_case(result: CaseResult) -> str:
-    """One case of the side-by-side matrix: readings across, questions down."""
-    lines = [f"{result.case_id}  ({result.source})", *([f"  {result.title}"]
-                                                      if result.title else [])]
-    ids = list(result.readings)
-    rows = [["", *ids, ""]]
-    for q in QUESTIONS:
-        rows.append([q, *(getattr(result.readings[r], q) for r in ids),
-                     "<- readings differ" if split(result, q) else ""])
-    lines += grid(rows)
-    flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
-    unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
-               if o.unknown]
-    if flags:
-        lines.append("  flags    " + "; ".join(flags))
-    if unknown:
-        lines.append("  unknown  " + "; ".join(unknown))
-    notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
-             if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
-    if notes:
-        lines.append("  note     " + "; ".join(notes))
-    if _claimed(result):
-        lines.append("  account  " + "; ".join(
-            f"{r}: {o.account}" for r, o in result.readings.items()))
-    return "\n".join(lines) + "\n\n"
-
-
-def table_end(count: int, engine: str, errors: Sequence[ErrorInfo]) -> str:
-    """The table's last lines: the count and every input error."""
-    lines = [f"{count} case(s) evaluated with the {engine} engine"
-             + (f"; {len(errors)} input error(s):" if errors else ".")]
-    lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in errors]
-    return "\n".join(lines) + "\n"
 
 
 def markdown_head(ids: Sequence[str]) -> str:
