@@ -14,7 +14,6 @@ from collections.abc import Hashable
 
 from engine.analysis.domains import describe, domains, example_case
 from engine.analysis.verify import Finding, evaluated_combinations
-from engine.cases.constraints import times_possible
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading
@@ -46,17 +45,20 @@ class _Table:
         self.paths = [set().union(*(v.keys() for v in g)) for g in self.groups]
         self.rows: dict[Index, tuple[dict[str, FactValue], Answers | None]] = {}
         self.by_facts: dict[Hashable, Index] = {}
-        # The combinations come in the order of the product of the groups' indices, evaluated
-        # once for verification and proofs alike.
-        indices = itertools.product(*(range(len(g)) for g in self.groups))
-        for index, evaluated in zip(indices, evaluated_combinations(reading), strict=True):
-            # None where the rules conflict (reported as a conflict by engine.analysis.verify)
-            # and where the combination is impossible: it proves nothing.
-            answers: Answers | None = None if (
-                evaluated.decisions is None or not times_possible(evaluated.facts)) else {
-                q: d.answer for q, d in evaluated.decisions.items()}
-            self.rows[index] = (evaluated.facts, answers)
-            self.by_facts[_freeze(evaluated.facts)] = index
+        # Each possible combination is evaluated once, for verification and proofs alike; the
+        # impossible ones (left out of that enumeration) prove nothing, like those on which the
+        # rules conflict (reported as conflicts by engine.analysis.verify): both are None here.
+        evaluated = {_freeze(e.facts): e for e in evaluated_combinations(reading)}
+        for index in itertools.product(*(range(len(g)) for g in self.groups)):
+            facts: dict[str, FactValue] = {"proceedings.stage": "none",
+                                           "proceedings.charges": frozenset()}
+            for group, i in zip(self.groups, index, strict=True):
+                facts.update(group[i])
+            found = evaluated.get(_freeze(facts))
+            answers: Answers | None = None if found is None or found.decisions is None else {
+                q: d.answer for q, d in found.decisions.items()}
+            self.rows[index] = (facts, answers)
+            self.by_facts[_freeze(facts)] = index
 
     def applies(self, inv: Invariant, facts: dict[str, FactValue]) -> bool:
         return all(holds(t, facts) is True for t in inv.tests)
