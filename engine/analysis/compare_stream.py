@@ -13,7 +13,7 @@ from engine.analysis.compare import compare_case
 from engine.analysis.comparison import Comparison
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.base.errors import EngineError, Problem
-from engine.base.pool import ordered_map
+from engine.base.pool import map_with
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
@@ -27,34 +27,16 @@ _Settings = tuple[ReadingSet, tuple[str, ...] | None, str, EngineChoice, int, bo
 #: Cases per chunk: a comparison costs tens of milliseconds, so small chunks keep both cores busy.
 CHUNK = 4
 
-_worker: _Settings | None = None
-
-
-def _init_worker(settings: _Settings) -> None:
-    global _worker
-    _worker = settings
-
-
-def _compare_chunk(jobs: Sequence[_Job]) -> list[_Done]:
-    assert _worker is not None, "worker not initialised"
-    return _compare_with(_worker, jobs)
-
-
-def _compare_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
+def _compare_one(settings: _Settings, job: _Job) -> _Done:
     readings, only, account, engine, budget, full_tables = settings
-    out: list[_Done] = []
-    for job in jobs:
-        if isinstance(job, Problem):
-            out.append(job)
-            continue
-        record, source = job
-        try:
-            out.append(compare_case(record, readings, only=only, account=account,
-                                    engine=engine, source=source, budget=budget,
-                                    full_tables=full_tables))
-        except EngineError as exc:  # located problems travel back; the batch goes on
-            out.append(tuple(exc.problems))
-    return out
+    if isinstance(job, Problem):
+        return job
+    record, source = job
+    try:
+        return compare_case(record, readings, only=only, account=account, engine=engine,
+                            source=source, budget=budget, full_tables=full_tables)
+    except EngineError as exc:  # located problems travel back; the batch goes on
+        return tuple(exc.problems)
 
 
 def _send(item: LoadedCase | Problem) -> _Job:
@@ -83,9 +65,7 @@ def compare_stream(
     """
     readings.select(only or None)
     settings: _Settings = (readings, tuple(only) or None, account, engine, budget, full_tables)
-    for item, done in ordered_map(_compare_chunk, items, _send, jobs=jobs, chunk=CHUNK,
-                                  initializer=_init_worker, initargs=(settings,),
-                                  local=lambda chunk: _compare_with(settings, chunk)):
+    for item, done in map_with(_compare_one, settings, items, _send, jobs=jobs, chunk=CHUNK):
         if isinstance(item, Problem):
             yield item
         elif isinstance(done, tuple):

@@ -90,6 +90,38 @@ def ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+# The work and its settings of this worker process (set once by _install).
+_setup: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def _install(work: Callable[[Any, Any], Any], settings: Any) -> None:
+    global _setup
+    _setup = (work, settings)
+
+
+def _run_chunk(jobs: Sequence[Any]) -> list[Any]:
+    assert _setup is not None, "worker not initialised"
+    work, settings = _setup
+    return [work(settings, job) for job in jobs]
+
+
+def map_with(
+    work: Callable[[Any, S], R],
+    settings: Any,
+    items: Iterable[T],
+    send: Callable[[T], S],
+    *,
+    jobs: int,
+    chunk: int = CHUNK,
+) -> Iterator[tuple[T, R]]:
+    """:func:`ordered_map` of ``work(settings, job)`` over each item's job: ``settings`` (the
+    readings, the options of the run) go to each worker once; ``work`` is a module-level
+    function (workers import it)."""
+    return ordered_map(_run_chunk, items, send, jobs=jobs, chunk=chunk, initializer=_install,
+                       initargs=(work, settings),
+                       local=lambda batch: [work(settings, job) for job in batch])
+
+
 def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
     yield first[:size]
     rest = chain(first[size:], rest)

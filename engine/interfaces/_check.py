@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from engine.analysis.proofs import prove_invariants
 from engine.analysis.verify import Verification, verify
-from engine.base.pool import ordered_map
+from engine.base.pool import map_with
 from engine.readings.load import ReadingSet
 
 if TYPE_CHECKING:  # hypothesis is an optional extra: imported only where the search runs
@@ -23,19 +23,6 @@ if TYPE_CHECKING:  # hypothesis is an optional extra: imported only where the se
 #: The readings, the generated cases per invariant, the seed, whether to search at all.
 Settings = tuple[ReadingSet, int, int, bool]
 Checked = tuple[Verification, "list[InvariantResult] | None"]
-
-_worker: Settings | None = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker
-    _worker = settings
-
-
-def _check_chunk(reading_ids: Sequence[str]) -> list[Checked]:
-    assert _worker is not None, "worker not initialised"
-    return [_check_one(_worker, rid) for rid in reading_ids]
-
 
 def _check_one(settings: Settings, reading_id: str) -> Checked:
     readings, examples, seed, search = settings
@@ -56,7 +43,5 @@ def check_readings(settings: Settings, reading_ids: Sequence[str], jobs: int) ->
     Raises:
         engine.base.pool.WorkerCrash: a worker process died.
     """
-    return [done for _, done in ordered_map(
-        _check_chunk, reading_ids, lambda rid: rid, jobs=jobs, chunk=1,
-        initializer=_init_worker, initargs=(settings,),
-        local=lambda ids: [_check_one(settings, rid) for rid in ids])]
+    return [done for _, done in map_with(_check_one, settings, reading_ids, lambda rid: rid,
+                                         jobs=jobs, chunk=1)]

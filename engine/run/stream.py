@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from engine.base.errors import EngineError, Problem
-from engine.base.pool import ordered_map
+from engine.base.pool import map_with
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
@@ -25,34 +25,16 @@ _Job = tuple[CaseRecord, str] | Problem
 _Done = CaseResult | tuple[Problem, ...] | Problem
 _Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str]
 
-_worker: _Settings | None = None
-
-
-def _init_worker(settings: _Settings) -> None:
-    """Set a worker process up once: the readings and the options of the run."""
-    global _worker
-    _worker = settings
-
-
-def _evaluate_chunk(jobs: Sequence[_Job]) -> list[_Done]:
-    assert _worker is not None, "worker not initialised"
-    return _evaluate_with(_worker, jobs)
-
-
-def _evaluate_with(settings: _Settings, jobs: Sequence[_Job]) -> list[_Done]:
+def _evaluate_one(settings: _Settings, job: _Job) -> _Done:
     readings, only, engine, account = settings
-    out: list[_Done] = []
-    for job in jobs:
-        if isinstance(job, Problem):
-            out.append(job)
-            continue
-        record, source = job
-        try:
-            out.append(evaluate_case(record, readings, only=only, engine=engine, source=source,
-                                     account=account))
-        except EngineError as exc:  # located problems travel back; the batch goes on
-            out.append(tuple(exc.problems))
-    return out
+    if isinstance(job, Problem):
+        return job
+    record, source = job
+    try:
+        return evaluate_case(record, readings, only=only, engine=engine, source=source,
+                             account=account)
+    except EngineError as exc:  # located problems travel back; the batch goes on
+        return tuple(exc.problems)
 
 
 def _send(item: LoadedCase | Problem) -> _Job:
@@ -83,9 +65,7 @@ def evaluate_stream(
     """
     readings.select(only or None)
     settings: _Settings = (readings, tuple(only) if only else None, engine, account)
-    for item, done in ordered_map(_evaluate_chunk, items, _send, jobs=jobs,
-                                  initializer=_init_worker, initargs=(settings,),
-                                  local=lambda chunk: _evaluate_with(settings, chunk)):
+    for item, done in map_with(_evaluate_one, settings, items, _send, jobs=jobs):
         if isinstance(item, Problem):
             yield item
         elif isinstance(done, tuple):
