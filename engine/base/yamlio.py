@@ -258,21 +258,25 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Pro
     return Problem(message, SourceSpan(source, line, column))
 
 
+def _documents(loader: _Loader | _CLoader, source: str) -> list[Document]:
+    """Every document the loader (either one) reads, built with the positions of its values."""
+    docs: list[Document] = []
+    while loader.check_node():
+        node = loader.get_node()
+        if node is None:
+            continue
+        builder = _Builder(loader, source)
+        docs.append(Document(builder.build(node, ()), source, builder.values, builder.keys))
+    return docs
+
+
 def _fast_documents(text: str, source: str) -> list[Document] | None:
     """Every document of ``text`` loaded through libyaml, or None when that fails in any way
     (the pure loader then finds and reports the error)."""
     loader: _CLoader | None = None
     try:
         loader = _CLoader(text, source)
-        docs: list[Document] = []
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            builder = _Builder(loader, source)
-            data = builder.build(node, ())
-            docs.append(Document(data, source, builder.values, builder.keys))
-        return docs
+        return _documents(loader, source)
     except Exception:  # any failure is found again, and reported, by the pure loader
         return None
     finally:
@@ -303,18 +307,11 @@ def load_documents(text: str, source: str, *, accelerated: bool = True) -> list[
         fast = _fast_documents(text, source)
         if fast is not None:
             return fast
-    docs: list[Document] = []
     loader: _Loader | None = None
     try:
         # The reader checks every character as it is constructed, so this is inside the guard.
         loader = _Loader(text, source)
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            builder = _Builder(loader, source)
-            data = builder.build(node, ())
-            docs.append(Document(data, source, builder.values, builder.keys))
+        docs = _documents(loader, source)
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(exc, text, source)]) from None
     except yaml.MarkedYAMLError as exc:
