@@ -9,6 +9,7 @@ counterfactual search does (:mod:`engine.analysis._whatif`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,7 +113,7 @@ def _markers(readings: ReadingSet, ids: Sequence[str]) -> list[Marker]:
             for test in rule.tests:
                 if test.instant is None:
                     continue
-                label, who, facts = found.setdefault(test.instant, (test.label, set(), set()))
+                _label, who, facts = found.setdefault(test.instant, (test.label, set(), set()))
                 who.add(rid)
                 facts.add(test.path)
     return [Marker(epoch=e, label=label, iso=timeval.iso_utc(e),
@@ -140,7 +141,7 @@ def case_timeline(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
     captures = [Interval(s.lo, s.hi) for s in spans if s.fact == "capture.time"]
     regions: list[Region] = []
     cuts: list[int | None] = [None, *(m.epoch for m in marks), None]
-    for value, (lo, hi) in zip(_whatif.region_values(marks), zip(cuts, cuts[1:], strict=False),
+    for value, (lo, hi) in zip(_whatif.region_values(marks), itertools.pairwise(cuts),
                                strict=True):
         holds = any((lo is None or c.hi > lo) and (hi is None or c.lo < hi) for c in captures)
         changed = _whatif.apply(case, [_whatif.Value("capture.time", value.text, value.value)])

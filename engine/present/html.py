@@ -132,14 +132,15 @@ _ENV = _environment()
 def _svg(readings: Sequence[str]) -> Any:
     def render(timeline: Timeline) -> Markup:
         # Escaped where drawn (every text through html.escape), so marked safe here.
-        return Markup(timeline_svg(timeline, readings))  # noqa: S704
+        return Markup(timeline_svg(timeline, readings))
     return render
 
 
 def _context(views: Sequence[CaseView], readings: Sequence[ReadingInfo],
              errors: Sequence[ErrorInfo], engine: str, account: str) -> dict[str, Any]:
-    return {"timeline_svg": _svg([r.id for r in readings]), "views": list(views), "readings": {r.id: r for r in readings},
-            "errors": list(errors), "engine": engine, "account": account}
+    return {"timeline_svg": _svg([r.id for r in readings]), "views": list(views),
+            "readings": {r.id: r for r in readings}, "errors": list(errors),
+            "engine": engine, "account": account}
 
 
 def report_html(views: Sequence[CaseView], readings: Sequence[ReadingInfo],
