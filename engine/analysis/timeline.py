@@ -19,7 +19,7 @@ from engine.analysis import _whatif
 from engine.analysis.comparison import Answers
 from engine.base.errors import EngineError
 from engine.base.frozen import FrozenDict, FrozenMap
-from engine.cases import timeval
+from engine.cases import constraints, timeval
 from engine.cases.claims import claimed_values
 from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval, as_written
@@ -29,6 +29,9 @@ from engine.run.evaluate import OWN, EngineChoice, evaluate_case
 #: The case's times the timeline draws, with the words it labels them by.
 TIME_FACTS: tuple[tuple[str, str], ...] = (
     ("entry.time", "entry"), ("capture.time", "capture"), ("release.time", "release"))
+
+
+_IMPOSSIBLE = "not possible with the case's other times: "
 
 
 class _Model(BaseModel):
@@ -145,16 +148,19 @@ def case_timeline(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
                                strict=True):
         holds = any((lo is None or c.hi > lo) and (hi is None or c.lo < hi) for c in captures)
         changed = _whatif.apply(case, [_whatif.Value("capture.time", value.text, value.value)])
-        try:
-            answers = _answers(changed, readings, ids, account, engine)
-            note = None
-        except EngineError as exc:
-            answers, note = FrozenDict(), str(exc)
-        except ValidationError as exc:
-            # The case's own constraints (entry, then capture, then release) rule it out.
-            answers = FrozenDict()
-            note = "not possible with the case's other times: " + "; ".join(
-                e["msg"] for e in exc.errors())
+        broken = constraints.violations(changed, readings.common.default_offset)
+        answers: FrozenMap[str, Answers] = FrozenDict()
+        note = None
+        if broken:
+            note = _IMPOSSIBLE + "; ".join(f"{v.field} {v.message}" for v in broken)
+        else:
+            try:
+                answers = _answers(changed, readings, ids, account, engine)
+            except EngineError as exc:
+                note = str(exc)
+            except ValidationError as exc:
+                # A party's account, validated as a case, breaks the order of the times.
+                note = _IMPOSSIBLE + "; ".join(e["msg"] for e in exc.errors())
         regions.append(Region(lo=lo, hi=hi, text=value.text, holds_capture=holds,
                               answers=answers, note=note))
     proceedings = None

@@ -21,11 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from engine.base.errors import EngineError, Problem
+from engine.base.frozen import FrozenDict
 from engine.base.sourcefile import STDIN_NAME
 from engine.base.yamlio import dump_yaml
 from engine.cases.load import iter_cases
 from engine.interfaces._report_html import case_view
-from engine.present import _form as form_spec
+from engine.present import form as form_spec
 from engine.present.html import CaseView, FormValues, page_html
 from engine.readings.load import ReadingSet, load_readings
 from engine.run.evaluate import engine_to_use
@@ -193,7 +194,7 @@ def page_router(rules_dir: str | None = None) -> APIRouter:
                 f"the form is over {MAX_BODY // 1024} KiB; use the command line for large "
                 "files"))], "own", status=413)
         values, files = _fields(body, request.headers.get("content-type", ""))
-        return FormValues(values), files
+        return FormValues(FrozenDict(values)), files
 
     @router.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

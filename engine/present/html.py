@@ -18,8 +18,9 @@ from markupsafe import Markup
 
 from engine.analysis.comparison import Comparison
 from engine.analysis.timeline import Timeline
+from engine.base.frozen import FrozenDict
 from engine.base.vocabulary import QUESTIONS
-from engine.present import _form
+from engine.present import form as _form
 from engine.present._timeline import timeline_svg
 from engine.run.outcome import CaseResult, Outcome, TraceStep
 from engine.run.report import ErrorInfo, ReadingInfo
@@ -59,7 +60,7 @@ class Row:
 class FormValues:
     """The values a submitted form held, to show it again as it was sent."""
 
-    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The last value given for ``name``."""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from tests.pageserver import serve_page
 
 CHROMIUM = os.environ.get("LEGAL_STATUS_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -68,26 +67,5 @@ def page(browser: Any) -> Iterator[Any]:
 def server() -> Iterator[str]:
     """The page on 127.0.0.1, served by uvicorn in a thread of this process."""
     _need_browser()
-    import uvicorn
-    from fastapi import FastAPI
-
-    from engine.interfaces._web import page_router
-
-    app = FastAPI()
-    app.include_router(page_router())
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline:  # pragma: no cover - a broken server
-            pytest.fail("the page's server did not start in 30 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve_page() as url:
+        yield url
