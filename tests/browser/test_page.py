@@ -58,6 +58,12 @@ def test_form_case_splits_the_readings(page: Any, server: str) -> None:
     assert why.get_attribute("open") is not None
     assert why.locator("ol.rules li").count() >= 1
     assert why.locator("cite").count() >= 1
+    # By keyboard too: a focused answer opens its explanation with Enter.
+    armenia = matrix.locator("tr[data-reading='armenia'] td[data-question='point8'] a")
+    armenia.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("details#why-observation-post-december-armenia-point8") \
+        .get_attribute("open") is not None
     # The timeline: the capture against the ceasefire, each reading's answer per region.
     figure = page.locator("figure.timeline")
     assert figure.locator("svg g.marker").first.is_visible()
@@ -118,6 +124,7 @@ def test_html_report_opens_and_matches_the_json(page: Any, tmp_path: Path) -> No
             assert cell.get_attribute("data-answer") == answer
     assert page.locator("section.crux").count() == len(expected["comparisons"][0]["crux"])
     assert page.locator("figure.timeline svg").count() == 1
+    assert page.locator("details.counterfactuals").count() >= 1
     assert page.console_errors == []
     page.locator("figure.timeline").scroll_into_view_if_needed()
     _shoot(page, "report.png")
