@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 import click
 
@@ -14,6 +15,7 @@ from engine.base.errors import Problem
 from engine.cases.load import InputFormat, iter_cases
 from engine.interfaces._batch import Format, batch_command, claims, evaluated
 from engine.interfaces._output import write_out
+from engine.interfaces._report_html import html_report
 from engine.interfaces._shared import (
     account_note,
     engine_note,
@@ -33,13 +35,14 @@ from engine.run.report import ErrorInfo, ReadingInfo
 
 @click.command()
 @batch_command
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "markdown"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "json", "jsonl", "markdown", "html"]),
               default="table", show_default=True)
 @jobs_opt
 @input_format_opt
 @guard
 def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str | None,
-             engine: EngineChoice, account: str, fmt: Format, jobs: int,
+             engine: EngineChoice, account: str, fmt: str, jobs: int,
              input_format: InputFormat) -> None:
     """Show, side by side, how each reading classifies the cases in PATHS (files, folders, -).
 
@@ -47,7 +50,10 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     flat memory and the first result is out at once."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
-    writer = ReportWriter(fmt, engine_to_use(engine),
+    if fmt == "html":
+        sys.exit(html_report("evaluate", paths, rs, reading_ids, engine, account, input_format))
+    # The other choices are the stream formats (html returned above).
+    writer = ReportWriter(cast(Format, fmt), engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
                            for r in selected], lambda text: write_out(text, nl=False))
     problems: list[Problem] = []
@@ -69,7 +75,7 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
 
 @click.command()
 @batch_command
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "html"]),
               default="table", show_default=True)
 @click.option("--summary", is_flag=True,
               help="Only the caseload summary: answers per reading, splits and their facts.")
@@ -87,6 +93,9 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
     selected = rs.select(reading_ids)
+    if fmt == "html":
+        sys.exit(html_report("compare", paths, rs, reading_ids, engine, account, input_format,
+                             budget))
     problems: list[Problem] = []
     failed: list[Problem] = []
     comparisons: list[Comparison] = []  # held: the summary and the report need them all
