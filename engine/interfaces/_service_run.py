@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from engine.analysis.counterfactual import DEFAULT_BUDGET as DEFAULT_BUDGET
@@ -205,19 +205,15 @@ def validate_doc(cases: list[LoadedCase]) -> str:
     return json.dumps({"valid": True, "cases": [c.record.id for c in cases]}, indent=2) + "\n"
 
 
-@dataclass
 class Runner:
     """Runs each request's work on a thread of a small pool, under the time limit; refuses
     work beyond ``max_pending`` at once (503). Work that overran its limit still holds its
     place until it ends, so hostile requests cannot pile up threads."""
 
-    limits: Limits
-    _pool: ThreadPoolExecutor = field(init=False)
-    _slots: threading.BoundedSemaphore = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._pool = ThreadPoolExecutor(self.limits.threads, thread_name_prefix="legal-status")
-        self._slots = threading.BoundedSemaphore(self.limits.max_pending)
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._pool: ThreadPoolExecutor | None = None
+        self._slots = threading.BoundedSemaphore(limits.max_pending)
 
     async def run(self, work: Callable[[], str]) -> str:
         """The text ``work`` returns, or a 503 when busy or over the time limit."""
@@ -226,6 +222,9 @@ class Runner:
                                f"{self.limits.max_pending} requests are being worked on; "
                                "try again shortly", headers={"Retry-After": "1"})
         try:
+            if self._pool is None:  # made on first use, so an app can start again after close
+                self._pool = ThreadPoolExecutor(self.limits.threads,
+                                                thread_name_prefix="legal-status")
             future: Future[str] = self._pool.submit(work)
         except BaseException:
             self._slots.release()
@@ -240,7 +239,7 @@ class Runner:
                                headers={"Retry-After": "1"}) from None
 
     def close(self) -> None:
-        """Stop the threads once the work in hand is done."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
+        """Let the threads go once the work in hand is done."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
