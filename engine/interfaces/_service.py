@@ -10,6 +10,7 @@ the body is named ``<request>`` where the CLI names its file. Errors are problem
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -49,10 +50,17 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
                                   (415, "The body is neither JSON nor YAML."),
                                   (422, "A case or a query parameter is invalid."),
                                   (503, "Busy, or the request went over the time limit."))}
+#: A synthetic case, as the documentation's example body.
+_EXAMPLE = {"id": "example", "title": "Serviceman captured half an hour before the ceasefire",
+            "detaining_party": "AZ",
+            "detainee": {"nationality": "AM", "affiliation": "armed_forces", "side": "AM"},
+            "capture": {"time": "2020-11-10T00:30:00+04:00", "circumstances": "surrender"}}
 _BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": {"$ref": f"#/components/schemas/{_CASE_SCHEMA}"}},
+    "application/json": {"schema": {"$ref": f"#/components/schemas/{_CASE_SCHEMA}"},
+                         "example": _EXAMPLE},
     "application/yaml": {"schema": {"type": "string"},
-                         "example": "id: example\ncapture: {time: '2020-11-12T09:00+04:00'}\n"}}}}
+                         "example": "".join(f"{k}: {json.dumps(v)}\n"
+                                            for k, v in _EXAMPLE.items())}}}}
 
 ReadingParam = Annotated[list[str], Query(alias="reading",
                                           description="Restrict to this reading (repeatable).")]

@@ -193,3 +193,14 @@ def test_docs_are_served_locally_with_no_external_url() -> None:
     assert {"/v1/evaluate", "/v1/compare", "/v1/explain", "/v1/validate", "/v1/readings",
             "/v1/schema/case", "/healthz"} <= spec["paths"].keys()
     assert "/" not in spec["paths"] and call(APP, "GET", "/").status_code == 404
+
+
+def test_the_documented_example_bodies_are_valid_cases() -> None:
+    spec = call(APP, "GET", "/openapi.json").json()
+    content = spec["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]
+    as_json = call(APP, "POST", "/v1/evaluate", json.dumps(content["application/json"]["example"])
+                   .encode(), {"content-type": "application/json"})
+    as_yaml = call(APP, "POST", "/v1/evaluate", content["application/yaml"]["example"].encode(),
+                   YAML)
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.text == as_yaml.text
