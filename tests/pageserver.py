@@ -16,18 +16,17 @@ from contextlib import contextmanager
 
 @contextmanager
 def serve_page() -> Iterator[str]:
-    """The page's router on a minimal FastAPI app at a free loopback port; yields its URL."""
+    """The app of `legal-status serve` (the page and the API) at a free loopback port; yields
+    its URL."""
     import uvicorn
-    from fastapi import FastAPI
 
-    from engine.interfaces._web import page_router
+    from engine.interfaces._service import create_app
 
-    app = FastAPI()
-    app.include_router(page_router())
+    app = create_app()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

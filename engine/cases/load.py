@@ -145,26 +145,46 @@ def iter_cases(
             except InputError as exc:
                 yield from exc.problems
                 continue
-            found_items = _items(documents, source, errors)
+            yield from _cases(_items(documents, source, errors), source, errors, default_zone,
+                             first_at)
         else:
-            found_items = _line_items(content, errors)
-        for index, (doc, loc, data) in enumerate(found_items):
-            yield from errors
-            errors.clear()
-            record = _validate(data, doc, loc, default_zone, errors)
-            yield from errors
-            errors.clear()
-            if record is None:
-                continue
-            loaded = LoadedCase(record, source, index, doc.span(loc), doc, loc)
-            first = first_at.setdefault(record.id, loaded.span)
-            if first is loaded.span:
-                yield loaded
-            else:
-                yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
-                              loaded.span_of("id"))
+            yield from _cases(_line_items(content, errors), source, errors, default_zone,
+                             first_at)
+
+
+def iter_documents(
+    documents: list[Document], source: str, *, default_zone: tzinfo | None = None
+) -> Iterator[LoadedCase | Problem]:
+    """The cases of documents already parsed (by :func:`engine.base.yamlio.load_documents`),
+    validated and located as :func:`iter_cases` does for a file's text: for a front end that
+    tells a text that does not parse from cases that are invalid (the HTTP service)."""
+    errors: list[Problem] = []
+    yield from _cases(_items(documents, source, errors), source, errors, default_zone, {})
+
+
+def _cases(
+    found_items: Iterator[tuple[Document, Loc, object]], source: str, errors: list[Problem],
+    default_zone: tzinfo | None, first_at: dict[str, SourceSpan],
+) -> Iterator[LoadedCase | Problem]:
+    """Validate the items of one input, in order, each problem in its place; a case id already
+    in ``first_at`` (the ids seen in the batch, and where) is a duplicate."""
+    for index, (doc, loc, data) in enumerate(found_items):
         yield from errors
         errors.clear()
+        record = _validate(data, doc, loc, default_zone, errors)
+        yield from errors
+        errors.clear()
+        if record is None:
+            continue
+        loaded = LoadedCase(record, source, index, doc.span(loc), doc, loc)
+        first = first_at.setdefault(record.id, loaded.span)
+        if first is loaded.span:
+            yield loaded
+        else:
+            yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
+                          loaded.span_of("id"))
+    yield from errors
+    errors.clear()
 
 
 def _line_items(lines: Iterator[Line], errors: list[Problem]

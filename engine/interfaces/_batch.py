@@ -3,14 +3,17 @@ evaluated cases in input order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal, ParamSpec, TypeVar
 
 import click
 
+from engine.analysis.compare import summarise
+from engine.analysis.compare_stream import compare_stream
+from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import Problem
 from engine.cases.claims import UNCONTESTED
-from engine.cases.load import InputFormat, LoadedCase, iter_cases
+from engine.cases.load import LoadedCase
 from engine.interfaces._shared import (
     account_opt,
     engine_opt,
@@ -21,8 +24,10 @@ from engine.readings.load import ReadingSet
 from engine.run.evaluate import (
     OWN,
     EngineChoice,
+    engine_to_use,
 )
 from engine.run.outcome import CaseResult
+from engine.run.report import ErrorInfo, ReadingInfo
 from engine.run.stream import evaluate_stream
 from engine.testing.expectations import unknown_expectations
 
@@ -31,15 +36,14 @@ R = TypeVar("R")
 Format = Literal["table", "json", "jsonl", "markdown"]
 
 
-def evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
-               engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
-               problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
-    """Each case of ``paths`` with its result, in input order, as soon as it is ready; every
-    problem lands in ``problems``: those of the input first, then those of the cases (as a
-    batch has always listed them)."""
+def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids: Sequence[str],
+              engine: EngineChoice, account: str, jobs: int,
+              problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
+    """Each case of ``items`` (as :func:`iter_cases` yields them) with its result, in input
+    order, as soon as it is ready; every problem lands in ``problems``: those of the input
+    first, then those of the cases (as a batch has always listed them)."""
     known = list(rs.readings)
     later: list[Problem] = []
-    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
     for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
                                 account=account, jobs=jobs):
         if isinstance(item, Problem):
@@ -53,6 +57,36 @@ def evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
             later += result
     problems += later
 
+
+
+def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
+                   reading_ids: Sequence[str], engine: EngineChoice, account: str, *,
+                   budget: int, jobs: int, full_tables: bool, summary: bool
+                   ) -> tuple[CompareReport, bool]:
+    """The ``compare`` report of ``items``, and whether ``account`` names a party that made
+    claims in them. The comparisons are held: the summary and the report need them all."""
+    selected = rs.select(reading_ids)
+    problems: list[Problem] = []
+    failed: list[Problem] = []
+    comparisons: list[Comparison] = []
+    claimed = False
+    for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
+                               budget=budget, jobs=jobs, full_tables=full_tables):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        loaded, done = item
+        claimed = claimed or claims(account, loaded)
+        if isinstance(done, Comparison):
+            comparisons.append(done)
+        else:
+            failed += done
+    report = CompareReport(
+        engine=engine_to_use(engine), account=account,
+        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
+        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
+        errors=[ErrorInfo.of(p) for p in problems + failed])
+    return report, claimed
 
 
 def claims(account: str, loaded: LoadedCase) -> bool:

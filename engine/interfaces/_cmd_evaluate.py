@@ -7,13 +7,10 @@ from typing import cast
 
 import click
 
-from engine.analysis.compare import summarise
-from engine.analysis.compare_stream import compare_stream
-from engine.analysis.comparison import CompareReport, Comparison
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.base.errors import Problem
 from engine.cases.load import InputFormat, iter_cases
-from engine.interfaces._batch import Format, batch_command, claims, evaluated
+from engine.interfaces._batch import Format, batch_command, claims, compare_report, evaluated
 from engine.interfaces._output import write_out
 from engine.interfaces._report_html import html_report
 from engine.interfaces._shared import (
@@ -58,8 +55,8 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                            for r in selected], lambda text: write_out(text, nl=False))
     problems: list[Problem] = []
     claimed = False
-    for loaded, result in evaluated(paths, rs, reading_ids, engine, account, jobs,
-                                     input_format, problems):
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs, problems):
         writer.result(result)
         claimed = claimed or claims(account, loaded)
     writer.finish([ErrorInfo.of(p) for p in problems])
@@ -92,31 +89,12 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
             full_tables: bool, jobs: int, input_format: InputFormat) -> None:
     """Why the readings disagree on the cases in PATHS: crux, counterfactuals, "it depends"."""
     rs = load_readings(rules_dir)
-    selected = rs.select(reading_ids)
     if fmt == "html":
         sys.exit(html_report("compare", paths, rs, reading_ids, engine, account, input_format,
                              budget))
-    problems: list[Problem] = []
-    failed: list[Problem] = []
-    comparisons: list[Comparison] = []  # held: the summary and the report need them all
-    claimed = False
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
-                               budget=budget, jobs=jobs, full_tables=full_tables):
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        loaded, done = item
-        claimed = claimed or claims(account, loaded)
-        if isinstance(done, Comparison):
-            comparisons.append(done)
-        else:
-            failed += done
-    report = CompareReport(
-        engine=engine_to_use(engine), account=account,
-        readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
-        comparisons=comparisons, summary=summarise(comparisons) if summary else None,
-        errors=[ErrorInfo.of(p) for p in problems + failed])
+    report, claimed = compare_report(items, rs, reading_ids, engine, account, budget=budget,
+                                     jobs=jobs, full_tables=full_tables, summary=summary)
     account_note(claimed, account)
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)

@@ -16,7 +16,7 @@ from engine.interfaces._shared import (
     reading_opt,
     rules_opt,
 )
-from engine.present import render
+from engine.present import documents, render
 from engine.readings.load import load_readings
 from engine.run.evaluate import (
     EngineChoice,
@@ -49,7 +49,9 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
     for loaded in chosen:
         result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
                                source=loaded.source, account=account)
-        write_out(result.model_dump_json(indent=2) if fmt == "json"
-                  else render.explain(result, rs.readings))
+        if fmt == "json":
+            write_out(documents.explain_json(result), nl=False)
+        else:
+            write_out(render.explain(result, rs.readings))
     engine_note(engine, rs, reading_ids)
     account_note(CaseBatch(tuple(chosen)), account)

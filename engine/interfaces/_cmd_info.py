@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from engine.base.errors import EngineError, Problem
 from engine.cases.load import load_cases
-from engine.cases.record import case_json_schema
 from engine.interfaces._output import write_out
 from engine.interfaces._shared import (
     guard,
     rules_opt,
 )
-from engine.present import coverage, render
+from engine.present import coverage, documents, render
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.testing.expectations import unknown_expectations
 
@@ -35,15 +32,7 @@ def readings(rules_dir: str | None, fmt: str) -> None:
     if fmt == "markdown":
         click.echo(coverage.readings_markdown(rs.readings), nl=False)
     elif fmt == "json":
-        data: list[dict[str, Any]] = [
-            {"id": r.id, "title": r.title, "held_by": r.held_by, "party": r.party,
-             "summary": r.summary.strip(), "rules": len(r.rules),
-             "sources": [{"id": s.id, "title": s.title, "date": s.date, "url": s.url,
-                          "reliability": s.reliability, "note": s.note}
-                         for s in r.sources.values()
-                         if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
-            for r in rs.readings.values()]
-        write_out(json.dumps(data, indent=2, ensure_ascii=False))
+        write_out(documents.readings_json(rs), nl=False)
     else:
         write_out(render.readings_list(rs.readings), nl=False)
 
@@ -106,4 +95,4 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
 @guard
 def schema() -> None:
     """Print the JSON Schema of the case file."""
-    write_out(json.dumps(case_json_schema(), indent=2))
+    write_out(documents.schema_json(), nl=False)

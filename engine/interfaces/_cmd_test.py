@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from engine.base.errors import EngineError, Problem
-from engine.cases.load import InputFormat
+from engine.cases.load import InputFormat, iter_cases
 from engine.interfaces._batch import claims, evaluated
 from engine.interfaces._check import check_readings
 from engine.interfaces._output import write_out
@@ -50,8 +50,8 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     problems: list[Problem] = []
     cases = checked = mismatched = 0
     claimed = False
-    for loaded, result in evaluated(paths, rs, (), engine, account, jobs, input_format,
-                                     problems):
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    for loaded, result in evaluated(items, rs, (), engine, account, jobs, problems):
         cases += 1
         claimed = claimed or claims(account, loaded)
         checked += sum(1 for e in loaded.record.expect.values()

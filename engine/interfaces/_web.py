@@ -13,6 +13,7 @@ import io
 import threading
 from email.parser import BytesParser
 from email.policy import HTTP
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -135,7 +136,7 @@ class _Page:
     """The readings the page evaluates with, and a lock: durable_rules' sessions are not
     shared between threads, and FastAPI runs these handlers on a thread pool."""
 
-    def __init__(self, rules_dir: str | None) -> None:
+    def __init__(self, rules_dir: str | Path | None) -> None:
         self.rs: ReadingSet = load_readings(rules_dir)
         self.lock = threading.Lock()
         self.readings = [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
@@ -181,7 +182,7 @@ async def _read(request: Request) -> bytes | None:
     return body
 
 
-def page_router(rules_dir: str | None = None) -> APIRouter:
+def page_router(rules_dir: str | Path | None = None) -> APIRouter:
     """The page's routes: ``GET /`` (the forms), ``POST /case`` (the case form) and
     ``POST /file`` (a pasted or uploaded case file), each answered with HTML."""
     page = _Page(rules_dir)

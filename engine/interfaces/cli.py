@@ -11,6 +11,7 @@ import click
 from engine.interfaces._cmd_evaluate import compare, evaluate
 from engine.interfaces._cmd_explain import explain
 from engine.interfaces._cmd_info import readings, schema, validate
+from engine.interfaces._cmd_serve import serve
 from engine.interfaces._cmd_test import check_cmd, test_cmd
 
 
@@ -20,7 +21,8 @@ def main() -> None:
     """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
 
 
-for _command in (evaluate, compare, explain, readings, validate, test_cmd, check_cmd, schema):
+for _command in (evaluate, compare, explain, readings, validate, test_cmd, check_cmd, schema,
+                 serve):
     main.add_command(_command)
 
 
