@@ -26,12 +26,27 @@ class SourceSpan:
         return f"{self.source}:{self.line}:{self.column or 1}"
 
 
+#: The code of a problem raised without one of its own (docs/errors.md lists every code).
+GENERIC_CODE = "invalid_input"
+#: A field path inside a document, as pydantic's ``loc``: keys and list indexes.
+Loc = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, located where possible."""
+    """One thing wrong with an input, located where possible.
+
+    ``code`` is stable and machine-readable (snake_case; docs/errors.md lists every one), for
+    programs that act on a kind of problem; ``message`` is for people and may be reworded.
+    ``loc`` is the path of the field at fault inside its document (``("capture", "time")``,
+    ``(2, "detainee", "side")`` for the third case of a list), ``()`` when the problem is with
+    the document or the file as a whole.
+    """
 
     message: str
     span: SourceSpan | None = None
+    code: str = GENERIC_CODE
+    loc: Loc = ()
 
     def __str__(self) -> str:
         return f"{self.span}: {self.message}" if self.span else self.message
@@ -78,12 +93,21 @@ def found(value: object) -> str:
     return f"a value of type {type(value).__name__}"
 
 
+class CodedValueError(ValueError):
+    """A ``ValueError`` that says which problem it is: validators raise it so that the problem
+    they become carries ``code`` (pydantic keeps the exception, and the loader reads it)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class EngineError(Exception):
     """Base of every error the engine raises on purpose."""
 
-    def __init__(self, problems: Sequence[Problem] | str) -> None:
+    def __init__(self, problems: Sequence[Problem] | str, code: str = GENERIC_CODE) -> None:
         if isinstance(problems, str):
-            problems = [Problem(problems)]
+            problems = [Problem(problems, code=code)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

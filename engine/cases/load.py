@@ -73,8 +73,8 @@ class LoadedCase:
     def failed(self, exc: EngineError) -> list[Problem]:
         """The problems of an evaluation of this case that failed, named and located by it, so
         that one failing case does not sink a batch."""
-        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span)
-                for p in exc.problems]
+        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span,
+                        p.code, (*self.loc, *p.loc)) for p in exc.problems]
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def iter_cases(
                 yield loaded
             else:
                 yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
-                              loaded.span_of("id"))
+                              loaded.span_of("id"), "duplicate_case_id", (*loc, "id"))
         yield from errors
         errors.clear()
 
@@ -192,7 +192,8 @@ def load_case_dict(
     """
     errors: list[Problem] = []
     if not isinstance(data, Mapping):
-        raise CaseFileError([Problem(f"expected a case (a mapping); found {found(data)}")])
+        raise CaseFileError([Problem(f"expected a case (a mapping); found {found(data)}",
+                                     code="not_a_case")])
     doc = Document(dict(data), source, values={(): SourceSpan(source)})
     record = _validate(doc.data, doc, (), default_zone, errors)
     if record is None:
@@ -211,14 +212,14 @@ def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: In
             continue
         path = Path(raw)
         if (bad_name := _bad_name(str(raw))) is not None:
-            yield Problem(bad_name, SourceSpan(display_name(raw)))
+            yield Problem(bad_name, SourceSpan(display_name(raw)), "bad_file_name")
             continue
         if path.is_dir():
             files, problems = scan_folder(path, SUFFIXES)
             yield from problems
             if not files and not problems:
                 yield Problem("no case files (*.yaml, *.yml, *.json, *.jsonl) in this folder",
-                              SourceSpan(display_name(path)))
+                              SourceSpan(display_name(path)), "no_case_files")
         else:
             files = [path]
         for file in files:
@@ -246,7 +247,7 @@ def _file_lines(file: Path) -> Iterator[Line]:
         stream = open(file, "rb")  # noqa: SIM115 - closed when the lines run out
     except OSError as exc:
         raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(source))]) from None
+                                  SourceSpan(source), "unreadable_file")]) from None
     with stream:
         yield from read_lines(stream, source)
 
@@ -264,7 +265,8 @@ def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]
     try:
         first = stream.readline(MAX_BYTES + 1)
     except OSError as exc:
-        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1))
+        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1),
+                      "unreadable_file")
         return
     head = first if isinstance(first, bytes) else first.encode("utf-8", "surrogatepass")
     if input_format == "jsonl" or looks_like_jsonl(head):
@@ -282,7 +284,7 @@ def _read_rest(stream: Any, limit: int) -> bytes:
         rest = stream.read(max(limit, 1))
     except OSError as exc:
         raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(STDIN_NAME, 1, 1))]) from None
+                                  SourceSpan(STDIN_NAME, 1, 1), "unreadable_file")]) from None
     return rest if isinstance(rest, bytes) else rest.encode("utf-8", "surrogatepass")
 
 
@@ -306,7 +308,7 @@ def _items(
     if not documents:
         errors.append(
             Problem("no case in file: expected a case or a list of cases",
-                    SourceSpan(source, 1, 1))
+                    SourceSpan(source, 1, 1), "no_case")
         )
     for doc in documents:
         if isinstance(doc.data, list):
@@ -318,7 +320,7 @@ def _items(
             errors.append(
                 Problem(
                     f"expected a case (a mapping) or a list of cases; found {found(doc.data)}",
-                    doc.span(()),
+                    doc.span(()), "not_a_case",
                 )
             )
 
@@ -327,7 +329,8 @@ def _validate(
     item: object, doc: Document, loc: Loc, zone: tzinfo | None, errors: list[Problem]
 ) -> CaseRecord | None:
     if not isinstance(item, dict):
-        errors.append(Problem(f"expected a case (a mapping); found {found(item)}", doc.span(loc)))
+        errors.append(Problem(f"expected a case (a mapping); found {found(item)}", doc.span(loc),
+                              "not_a_case", loc))
         return None
     try:
         return CaseRecord.model_validate(item, context={DEFAULT_ZONE: zone})

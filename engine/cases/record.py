@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.base.errors import CaseFileError, Problem, found
+from engine.base.errors import CaseFileError, CodedValueError, Problem, found
 from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
 from engine.cases import _accounts, constraints, timeval
@@ -63,9 +63,11 @@ ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 PARTY_SWAP = {"AM": "AZ", "AZ": "AM"}
 
 
-def _time_error(reason: str, *, at: str = "", kind: str = "value") -> PydanticCustomError:
+def _time_error(reason: str, code: str, *, at: str = "", kind: str = "value",
+                ) -> PydanticCustomError:
     # The reason travels in the context: the message template would read its braces as fields.
-    return PydanticCustomError(TIME_ERROR, "{reason}", {"reason": reason, "at": at, "kind": kind})
+    return PydanticCustomError(TIME_ERROR, "{reason}",
+                               {"reason": reason, "at": at, "kind": kind, "code": code})
 
 
 def _time_text(value: object, at: str) -> LocalTime:
@@ -74,11 +76,11 @@ def _time_text(value: object, at: str) -> LocalTime:
         quote = isinstance(value, int) and not isinstance(value, bool)
         hint = f" (write it quoted: '{value}')" if quote else ""
         what = "a time as a string" + ("" if at else " or a mapping {from: ..., to: ...}")
-        raise _time_error(f"expected {what}; found {found(value)}{hint}", at=at)
+        raise _time_error(f"expected {what}; found {found(value)}{hint}", "wrong_type", at=at)
     try:
         return timeval.parse_time_text(value)
     except ValueError as exc:
-        raise _time_error(str(exc), at=at) from None
+        raise _time_error(str(exc), getattr(exc, "code", "invalid_time"), at=at) from None
 
 
 def _parse_time(value: object) -> TimeValue:
@@ -86,15 +88,16 @@ def _parse_time(value: object) -> TimeValue:
     if isinstance(value, Mapping):
         for key in value:
             if key not in ("from", "to"):
-                raise _time_error("unknown field", at=str(key), kind="extra")
+                raise _time_error("unknown field", "unknown_field", at=str(key), kind="extra")
         for key in ("from", "to"):
             if key not in value:
-                raise _time_error("missing required field", at=key, kind="missing")
+                raise _time_error("missing required field", "missing_field", at=key,
+                                  kind="missing")
         span = TimeRange(_time_text(value["from"], "from"), _time_text(value["to"], "to"))
         # A local end and an end with offset compare differently in different zones: here the
         # range is refused only if it is inverted in every zone; CaseRecord checks it in its own.
         if timeval.is_inverted(span):
-            raise _time_error(timeval.inverted_message(span))
+            raise _time_error(timeval.inverted_message(span), "inverted_range")
         return span
     return _time_text(value, "")
 
@@ -123,7 +126,8 @@ def _check_zone(text: str) -> str:
 
 def _check_id(text: str) -> str:
     if not text or not all(c.isascii() and (c.isalnum() or c in "._-") for c in text):
-        raise ValueError(f"expected only letters, digits, '.', '_' and '-'; found {found(text)}")
+        raise CodedValueError("expected only letters, digits, '.', '_' and '-'; found "
+                              f"{found(text)}", "invalid_id")
     return text
 
 
@@ -240,10 +244,12 @@ class CaseRecord(BaseModel):
             zone = timeval.parse_zone(self.capture.timezone)
         for name, value in self._times() if zone is not None else ():
             if isinstance(value, TimeRange) and timeval.is_inverted(value, zone):
-                raise _time_error(timeval.inverted_message(value), at=f"{name}.time")
+                raise _time_error(timeval.inverted_message(value), "inverted_range",
+                                  at=f"{name}.time")
         broken = constraints.violations(self, zone)
         if broken:
-            raise _time_error(broken[0].message, at=broken[0].field)
+            raise _time_error(broken[0].message, broken[0].constraint.replace("-", "_"),
+                              at=broken[0].field)
         return self
 
     def zone(self, default: tzinfo) -> tzinfo:
@@ -261,7 +267,8 @@ class CaseRecord(BaseModel):
         except ValueError as exc:
             # Only a range mixing local and offset ends, inverted in the default zone, gets here
             # (and only if the case was validated without knowing that zone).
-            raise CaseFileError([Problem(f"case '{self.id}': {name}.time: {exc}")]) from None
+            raise CaseFileError([Problem(f"case '{self.id}': {name}.time: {exc}",
+                                         code="inverted_range", loc=(name, "time"))]) from None
 
     def capture_interval(self, default: tzinfo) -> Interval | None:
         """The UTC interval of the capture time, or None when unknown.

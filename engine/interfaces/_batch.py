@@ -37,7 +37,6 @@ def evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
     """Each case of ``paths`` with its result, in input order, as soon as it is ready; every
     problem lands in ``problems``: those of the input first, then those of the cases (as a
     batch has always listed them)."""
-    known = list(rs.readings)
     later: list[Problem] = []
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
     for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
@@ -46,7 +45,7 @@ def evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
             problems.append(item)
             continue
         loaded, result = item
-        later += unknown_expectations(loaded, known)
+        later += unknown_expectations(loaded, rs.readings)
         if isinstance(result, CaseResult):
             yield loaded, result
         else:
