@@ -48,6 +48,8 @@ _ALPHA3_TEXT = (
 )
 #: Alpha-3 code to alpha-2 code, for suggestions only.
 _ALPHA3: dict[str, str] = {pair[:3]: pair[4:] for pair in _ALPHA3_TEXT.split()}
+#: Every alpha-3 code: refused where an alpha-2 code is meant (and said so).
+ALPHA3: frozenset[str] = frozenset(_ALPHA3)
 
 
 def check_alpha2(code: str) -> str:

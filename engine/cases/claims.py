@@ -11,7 +11,6 @@ type, and every problem is located at the claim that has it. It never imports
 from __future__ import annotations
 
 import functools
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -33,23 +32,19 @@ from pydantic_core import PydanticCustomError
 from engine.base.errors import CodedValueError, found, quote
 from engine.base.frozen import FrozenDict, freeze
 from engine.cases import timeval
-from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
+from engine.cases._claimfields import CASE as CASE
+from engine.cases._claimfields import DISPUTED as DISPUTED
+from engine.cases._claimfields import DISPUTED_IMMATERIAL as DISPUTED_IMMATERIAL
+from engine.cases._claimfields import RESERVED as RESERVED
+from engine.cases._claimfields import UNCONTESTED as UNCONTESTED
+from engine.cases._claimfields import check_date, check_source
+from engine.cases._claimfields import check_party as check_party
 
 Loc: TypeAlias = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 #: pydantic error type of claim problems; its context lists each one, located (see validation).
 CLAIM_ERROR = "case_claims"
-#: Who supplied a fact, besides a party: the case's plain value, every claim alike, or nobody
-#: (the claims differ and the account picks none: the fact is the set of its claimed values).
-CASE, UNCONTESTED, DISPUTED = "case", "uncontested", "disputed"
-#: A disputed fact on which every claimed value gave the reading the same answers.
-DISPUTED_IMMATERIAL = "disputed_immaterial"
-# Labels with a meaning of their own in accounts and on the command line.
-RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, DISPUTED_IMMATERIAL, "own"})
-PARTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-
 _NOUNKNOWN = "the engine has no unknown value for this fact: write the court record's value"
 _BLOCK = "claims are made on single facts: give them on the facts of this block (capture.time, ...)"
 #: Leaf fields that take no claims, and why (with what to write instead).
@@ -67,47 +62,6 @@ NOT_CLAIMABLE: dict[str, str] = {
 }
 
 
-def check_party(text: str) -> str:
-    """Return ``text`` if it can name who asserted a claim: an ISO state code or a body's id.
-
-    Raises:
-        ValueError: not an identifier, a reserved word, or a state code that is not ISO alpha-2.
-    """
-    if not PARTY_PATTERN.fullmatch(text):
-        raise CodedValueError("expected an ISO 3166-1 alpha-2 state code (AM, AZ, RU) or the id "
-                              "of another body (ICRC, HRW): a letter, then letters, digits, '_' "
-                              f"or '-'; found {found(text)}", "invalid_party")
-    if text in RESERVED:
-        raise CodedValueError(f"{quote(text)} is reserved (it labels who supplied a fact): name "
-                              "the party or body that made the claim", "reserved_party")
-    if len(text) == 2 and (text.isupper() or text.upper() in ALPHA2):
-        check_alpha2(text)
-    state = alpha2_for_alpha3(text) if text.isupper() else None
-    if state is not None:
-        raise CodedValueError(f"{quote(text)} is an ISO 3166-1 alpha-3 code: write the state's "
-                              f"alpha-2 code (did you mean '{state}'?)", "invalid_country_code")
-    return text
-
-
-def _check_source(text: str) -> str:
-    if not text.strip():
-        raise CodedValueError("expected a non-empty string: who said it, where and when",
-                              "empty_source")
-    return text
-
-
-def _check_date(text: str) -> str:
-    if not _DATE.fullmatch(text):
-        raise CodedValueError(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD; found {found(text)}",
-                              "invalid_date")
-    try:
-        timeval.parse_time_text(text)
-    except ValueError as exc:
-        raise CodedValueError(str(exc).replace("impossible time", "impossible date"),
-                              getattr(exc, "code", "invalid_date")) from None
-    return text
-
-
 def as_written(value: Any) -> Any:
     """A validated value as a case file writes it (times become strings or ranges)."""
     if isinstance(value, timeval.LocalTime | timeval.TimeRange):
@@ -123,9 +77,9 @@ class Claim(BaseModel):
         description="The fact's value, written and validated as the plain field's value.")
     asserted_by: Annotated[str, AfterValidator(check_party)] = Field(
         description="ISO 3166-1 alpha-2 code of a state, or the id of another body (ICRC).")
-    source: Annotated[str, AfterValidator(_check_source)] = Field(
+    source: Annotated[str, AfterValidator(check_source)] = Field(
         description="Who said it, where, when.")
-    date: Annotated[str, AfterValidator(_check_date)] | None = Field(
+    date: Annotated[str, AfterValidator(check_date)] | None = Field(
         default=None, description="When it was said: YYYY, YYYY-MM or YYYY-MM-DD.")
 
 

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from engine.base.errors import CaseFileError, CodedValueError, Problem, found
 from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
-from engine.cases import _accounts, constraints, timeval
+from engine.cases import _accounts, _schema, constraints, timeval
 from engine.cases import claims as claim_lists
 from engine.cases._iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.cases.claims import Claim
@@ -102,10 +102,8 @@ def _parse_time(value: object) -> TimeValue:
     return _time_text(value, "")
 
 
-_TEXT = {
-    "type": "string",
-    "description": f"A time: {timeval.ACCEPTED_TIMES}; local ones in the case's zone",
-}
+_TEXT = _schema.time_text_schema(
+    f"A time: {timeval.ACCEPTED_TIMES}; local ones in the case's zone")
 _RANGE = {"type": "object", "properties": {"from": _TEXT, "to": _TEXT}}
 _TIME_SCHEMA: dict[str, Any] = {
     "description": "A time, or a range {from, to}: from the start of 'from' to the end of 'to'.",
@@ -343,19 +341,24 @@ def case_json_schema() -> dict[str, Any]:
     """The JSON Schema of a case file: one case, or a list of cases.
 
     Times appear as strings or ``{from, to}`` mappings, as they are written; each fact that
-    may be disputed also as a list of claims.
+    may be disputed also as a list of claims. It states every rule of the loader that a JSON
+    Schema can (codes, patterns, vocabularies, reserved words); its description lists those it
+    cannot, and the YAML conveniences it does not see.
     """
     schema = CaseRecord.model_json_schema(by_alias=True)
+    _schema.refine(schema)
     _accounts.document_claims(CaseRecord, schema)
+    _schema.claims_by_path(CaseRecord, schema)
     defs = schema.pop("$defs", {})
     defs["CaseRecord"] = schema
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "legal-status case file",
-        "description": "One case, or a list of cases. See docs/case-format.md.",
+        "description": _schema.SCHEMA_NOTE,
         "anyOf": [
             {"$ref": "#/$defs/CaseRecord"},
             {"type": "array", "items": {"$ref": "#/$defs/CaseRecord"}},
         ],
         "$defs": defs,
     }
+

@@ -210,8 +210,9 @@ def parse_instant(text: str) -> int:
 
 
 @functools.cache
-def _zone_names() -> frozenset[str]:
-    # "localtime" and friends name the machine's own settings, not a place.
+def zone_names() -> frozenset[str]:
+    """The IANA zone names accepted: those of this machine's zone data, but ``localtime`` and
+    friends, which name the machine's own settings, not a place."""
     return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
@@ -233,7 +234,7 @@ def parse_zone(text: str) -> tzinfo:
         return UTC
     if stripped[:1] in ("+", "-"):
         return timezone(timedelta(minutes=_parse_offset(stripped, text)))
-    names = _zone_names()
+    names = zone_names()
     if stripped in names:
         return ZoneInfo(stripped)
     # Match case-insensitively first, since "asia/baku" surely means Asia/Baku.
