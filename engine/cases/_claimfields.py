@@ -15,10 +15,12 @@ from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
 #: Who supplied a fact, besides a party: the case's plain value, every claim alike, or nobody
 #: (the claims differ and the account picks none: the fact is the set of its claimed values).
 CASE, UNCONTESTED, DISPUTED = "case", "uncontested", "disputed"
+#: The account of each reading: the one it declares (its holder's, or the uncontested one).
+OWN = "own"
 #: A disputed fact on which every claimed value gave the reading the same answers.
 DISPUTED_IMMATERIAL = "disputed_immaterial"
 # Labels with a meaning of their own in accounts and on the command line.
-RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, DISPUTED_IMMATERIAL, "own"})
+RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, DISPUTED_IMMATERIAL, OWN})
 #: Who may assert a claim: a state's ISO code or a body's id (see :func:`check_party`).
 PARTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
@@ -65,3 +67,22 @@ def check_date(text: str) -> str:
         raise CodedValueError(str(exc).replace("impossible time", "impossible date"),
                               getattr(exc, "code", "invalid_date")) from None
     return text
+
+
+def check_account(text: str) -> str:
+    """Return ``text`` if it names an account: ``own``, ``uncontested``, or who asserted claims.
+
+    Raises:
+        ValueError: anything else (code ``invalid_account``), saying why.
+    """
+    if text in (OWN, UNCONTESTED):
+        return text
+    if not PARTY_PATTERN.fullmatch(text):
+        raise CodedValueError("expected 'own', 'uncontested', or the id of a party or body (AM, "
+                              "ICRC): a letter, then letters, digits, '_' or '-'; found "
+                              f"{found(text)}", "invalid_account")
+    try:
+        return check_party(text)
+    except ValueError as exc:
+        raise CodedValueError(f"{exc} (an account is 'own', 'uncontested', or the id of a party "
+                              "or body)", "invalid_account") from None

@@ -35,8 +35,10 @@ from engine.cases import timeval
 from engine.cases._claimfields import CASE as CASE
 from engine.cases._claimfields import DISPUTED as DISPUTED
 from engine.cases._claimfields import DISPUTED_IMMATERIAL as DISPUTED_IMMATERIAL
+from engine.cases._claimfields import OWN as OWN
 from engine.cases._claimfields import RESERVED as RESERVED
 from engine.cases._claimfields import UNCONTESTED as UNCONTESTED
+from engine.cases._claimfields import check_account as check_account
 from engine.cases._claimfields import check_date, check_source
 from engine.cases._claimfields import check_party as check_party
 

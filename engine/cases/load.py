@@ -18,6 +18,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import ValidationError
 
+from engine.base import arguments
 from engine.base.errors import (
     CaseFileError,
     EngineError,
@@ -37,6 +38,7 @@ from engine.base.sourcefile import (
     scan_folder,
 )
 from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
+from engine.cases import _outputs
 from engine.cases._lines import Line, looks_like_jsonl, read_lines
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
@@ -94,7 +96,9 @@ def load_cases(
 
     Args:
         paths: files, folders (searched recursively for ``*.yaml``, ``*.yml``, ``*.json``,
-            ``*.jsonl``, in sorted order) or ``-`` for standard input. A file holds one case, a
+            ``*.jsonl``, in sorted order; files there that are the tool's own JSON outputs, by
+            their shape, are skipped with a one-line note on standard error) or ``-`` for
+            standard input. A file holds one case, a
             list of cases, or several YAML documents each holding either; a JSON Lines file one
             case per line.
         default_zone: the zone of local times in cases that name none (the rules' default
@@ -105,7 +109,14 @@ def load_cases(
 
     Returns:
         The valid cases and the problems; reading never raises for bad input.
+
+    Raises:
+        TypeError: ``paths`` not a path or a list of paths (str or ``pathlib.Path``),
+            ``default_zone`` not None or a ``tzinfo``, ``stdin`` not None or a text stream.
+        UsageError: ``input_format`` not ``auto``, ``yaml`` or ``jsonl`` (code
+            ``invalid_argument``).
     """
+    _check_arguments(paths, default_zone, stdin, input_format)
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     for item in iter_cases(paths, default_zone=default_zone, stdin=stdin,
@@ -129,7 +140,12 @@ def iter_cases(
     caseload. JSON Lines inputs are read line by line, with no cap but one per line.
 
     Args: as :func:`load_cases`.
+
+    Raises:
+        TypeError, UsageError: as :func:`load_cases`; being a generator, it checks its
+            arguments when iteration starts.
     """
+    _check_arguments(paths, default_zone, stdin, input_format)
     if isinstance(paths, str | Path):
         paths = [paths]  # one path, not a sequence of one-letter paths
     first_at: dict[str, SourceSpan] = {}
@@ -188,8 +204,11 @@ def load_case_dict(
 
     Raises:
         CaseFileError: with every problem, each naming its field (no line numbers: a mapping
-            has none).
+            has none); ``data`` not a mapping is one such problem (code ``not_a_case``).
+        TypeError: ``source`` not a string, ``default_zone`` not None or a ``tzinfo``.
     """
+    arguments.of_type("source", source, str, "a string")
+    arguments.zone("default_zone", default_zone)
     errors: list[Problem] = []
     if not isinstance(data, Mapping):
         raise CaseFileError([Problem(f"expected a case (a mapping); found {found(data)}",
@@ -199,6 +218,15 @@ def load_case_dict(
     if record is None:
         raise CaseFileError(errors)
     return record
+
+
+def _check_arguments(paths: object, zone: object, stdin: object, input_format: object) -> None:
+    arguments.paths("paths", paths)
+    arguments.zone("default_zone", zone)
+    if stdin is not None and not callable(getattr(stdin, "read", None)):
+        raise TypeError(f"argument stdin: expected None or a text stream; found a value of type "
+                        f"{type(stdin).__name__}")
+    arguments.choice("input_format", input_format, ("auto", "yaml", "jsonl"))
 
 
 def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat
@@ -234,11 +262,24 @@ def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: In
             try:
                 if lines:
                     check_path(file, scanned=file is not path)
+                    if file is not path and (kind := _outputs.lines_kind(file)):
+                        _note(_outputs.skip_note(display_name(file), kind))
+                        continue
                     yield display_name(file), _file_lines(file)
                 else:
-                    yield display_name(file), read_path(file, scanned=file is not path)
+                    text = read_path(file, scanned=file is not path)
+                    # A file found in a folder may be the tool's own output: skipped, with a note.
+                    if file is not path and (kind := _outputs.text_kind(text)):
+                        _note(_outputs.skip_note(display_name(file), kind))
+                        continue
+                    yield display_name(file), text
             except InputError as exc:
                 yield from exc.problems
+
+
+def _note(text: str) -> None:
+    """A note for the user: one line on standard error (not a problem: nothing is wrong)."""
+    print(text, file=sys.stderr)
 
 
 def _file_lines(file: Path) -> Iterator[Line]:

@@ -6,11 +6,13 @@ bundled one is used). Every file is checked, and the problems of all files are r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from engine.base import arguments
 from engine.base.errors import (
     EngineError,
     InputError,
@@ -112,8 +114,15 @@ def load_readings(directory: str | Path | None = None, *,
             which reports each conflict with an example case).
 
     Raises:
-        RuleFileError: every problem in every file, located.
+        RuleFileError: every problem in every file, located (a folder that does not exist is
+            one: code ``unreadable_file``).
+        TypeError: ``directory`` not None, a string or a ``pathlib.Path``; ``allow_conflicts``
+            not a bool.
     """
+    if directory is not None:
+        arguments.of_type("directory", directory, (str, os.PathLike), "None or a folder (str "
+                          "or pathlib.Path)")
+    arguments.flag("allow_conflicts", allow_conflicts)
     folder = Path(directory) if directory is not None else bundled_rules_dir()
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
