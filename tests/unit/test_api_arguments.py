@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def test_loading_checks_its_arguments() -> None:
         engine.load_readings(3)  # type: ignore[arg-type]
     with pytest.raises(engine.UsageError, match="argument requested"):
         engine.engine_to_use("rete")  # type: ignore[arg-type]
-    assert engine.load_cases(CASES, default_zone=timezone.utc).cases  # one path is a list of one
+    assert engine.load_cases(CASES, default_zone=UTC).cases  # one path is a list of one
 
 
 def test_a_range_inverted_only_in_the_default_zone_is_a_case_file_error(
