@@ -7,6 +7,7 @@ library print the same ``file:line:col: message`` lines.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,12 +104,22 @@ class CodedValueError(ValueError):
 
 
 class EngineError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose.
 
-    def __init__(self, problems: Sequence[Problem] | str, code: str = GENERIC_CODE) -> None:
+    A problem given without a code of its own (a message, or a :class:`Problem` left at
+    :data:`GENERIC_CODE`) takes ``code``, else the class's :attr:`DEFAULT_CODE`.
+    """
+
+    #: The code of this kind of error's problems that name none.
+    DEFAULT_CODE = GENERIC_CODE
+
+    def __init__(self, problems: Sequence[Problem] | str, code: str | None = None) -> None:
+        default = code or self.DEFAULT_CODE
         if isinstance(problems, str):
-            problems = [Problem(problems, code=code)]
-        self.problems: tuple[Problem, ...] = tuple(problems)
+            problems = [Problem(problems, code=default)]
+        self.problems: tuple[Problem, ...] = tuple(
+            dataclasses.replace(p, code=default) if p.code == GENERIC_CODE else p
+            for p in problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -127,15 +138,23 @@ class RuleFileError(EngineError, ValueError):
 class EvaluationError(EngineError, RuntimeError):
     """Evaluation failed: a conflict between undefeated rules, or the firing cap was hit."""
 
+    DEFAULT_CODE = "evaluation_failed"
+
 
 class OutputError(EngineError, OSError):
     """The output could not be written (a full disk, a closed pipe, an encoding that cannot
     hold the text)."""
 
+    DEFAULT_CODE = "output_failed"
+
 
 class BackendError(EngineError, RuntimeError):
     """The durable_rules backend misbehaved or is unavailable."""
 
+    DEFAULT_CODE = "backend_failed"
+
 
 class UsageError(EngineError, ValueError):
     """A caller asked for something that does not exist (an unknown reading id, for example)."""
+
+    DEFAULT_CODE = "invalid_argument"

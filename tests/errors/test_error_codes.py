@@ -11,6 +11,7 @@ import ast
 import re
 from pathlib import Path
 
+from engine.base import errors
 from engine.base.errors import GENERIC_CODE
 from engine.cases import validation
 from tests.conftest import ROOT
@@ -22,7 +23,10 @@ HERE = Path(__file__).parent
 _TAKES_CODE = {"Problem": 2, "CodedValueError": 1, "_time_error": 1, "_fail": 2, "_issue": 3,
                "fail": None, "Violation": 0}
 # Codes given to pydantic's own error types (engine/cases/validation.py).
-_DERIVED = {*validation._CODES.values(), "wrong_type", "invalid_value", GENERIC_CODE}
+# And the codes of errors whose problems name none (EvaluationError, ...).
+_DERIVED = {*validation._CODES.values(), "wrong_type", "invalid_value", GENERIC_CODE,
+            *(c.DEFAULT_CODE for c in vars(errors).values()
+              if isinstance(c, type) and issubclass(c, errors.EngineError))}
 
 
 def _documented() -> list[str]:

@@ -136,3 +136,11 @@ def test_problems_carry_code_and_loc_from_load_case_dict() -> None:
 
 def test_paths_may_be_pathlib(tmp_path: Path) -> None:
     assert engine.load_cases([tmp_path]).errors[0].code == "no_case_files"
+
+
+def test_errors_give_their_problems_a_default_code() -> None:
+    assert engine.EngineError("x").problems[0].code == "invalid_input"
+    assert engine.EvaluationError("x").problems[0].code == "evaluation_failed"
+    assert engine.BackendError([engine.Problem("x")]).problems[0].code == "backend_failed"
+    kept = engine.UsageError([engine.Problem("x", code="unknown_reading")])
+    assert kept.problems[0].code == "unknown_reading"
