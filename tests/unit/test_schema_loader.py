@@ -13,11 +13,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from engine.base.errors import CaseFileError, InputError
 from engine.base.yamlio import load_documents
 from engine.cases.load import load_case_dict, load_cases
 from engine.cases.record import case_json_schema
+from engine.testing import strategies
 from tests.conftest import ROOT
 
 INVALID = sorted((ROOT / "tests" / "errors" / "cases").iterdir())
@@ -138,3 +140,17 @@ def test_schema_and_loader_agree_on_values(field: str, value: object, ok: bool,
     except CaseFileError:
         loaded = False
     assert (loaded, validator.is_valid(case)) == (ok, ok)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=strategies.claimed_case_dicts())
+def test_generated_cases_pass_both(data: dict[str, Any],
+                                   validator: jsonschema.Draft202012Validator) -> None:
+    """Cases with claims, as the strategies make them, are valid for the schema too, and the
+    loader and the schema agree on the dumped form of the record (claims under ``claims``)."""
+    try:
+        record = load_case_dict(data)
+    except CaseFileError:  # the strategies may make a case a constraint refuses
+        return
+    assert _schema_errors(validator, [data]) == []
+    assert _schema_errors(validator, [json.loads(record.model_dump_json())]) == []
