@@ -103,6 +103,12 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
     """
     checks.case(case)
     checks.evaluation(readings, only, "durable", account)
+    return _records(case, readings, account, only)
+
+
+def _records(case: CaseRecord, readings: ReadingSet, account: str, only: Sequence[str] | None,
+             ) -> Mapping[str, tuple[CaseRecord, Mapping[str, str], str]]:
+    """:func:`reading_records` on arguments already checked."""
     resolved: dict[str | None, tuple[CaseRecord, Mapping[str, str]]] = {}
     out: dict[str, tuple[CaseRecord, Mapping[str, str], str]] = {}
     for reading in readings.select(only):
@@ -199,7 +205,7 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
     checks.case(case)
     checks.source(source)
     checks.evaluation(readings, only, engine, account)
-    return evaluate_records(case, reading_records(case, readings, account, only), readings,
+    return evaluate_records(case, _records(case, readings, account, only), readings,
                             engine=engine, source=source)
 
 
