@@ -86,7 +86,8 @@ def compile_invariants(rd: ReadingDoc, rc: ConditionCompiler) -> tuple[Invariant
     for i, inv in enumerate(rd.invariants):
         if any(o.id == inv.id for o in out):
             rc.problems.append(Problem(f"duplicate invariant id {quote(inv.id)}",
-                                       rc.doc.span(("invariants", i, "id")), code="duplicate_id"))
+                                       rc.doc.span(("invariants", i, "id")), code="duplicate_id",
+                                       loc=("invariants", i, "id")))
         compiled = _invariant(inv, i, rc)
         if compiled is not None:
             out.append(compiled)

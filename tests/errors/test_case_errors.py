@@ -19,6 +19,9 @@ from engine.cases.load import load_cases
 
 HERE = Path(__file__).parent / "cases"
 FIXTURES = sorted(HERE.iterdir())
+_WHOLE = {"document_too_large", "too_deep", "duplicate_key", "no_case", "refused_character",
+          "malformed_json_line", "malformed_yaml", "number_too_long", "not_a_case", "not_utf8",
+          "complex_key", "bad_merge", "yaml_tag"}
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): \[(\w+)\] (.+)$")
 VALID = (
     "id: {id}\ndetaining_party: AZ\n"
@@ -47,6 +50,8 @@ def test_message_and_position(path: Path) -> None:
     located = _located(batch.errors)
     assert (line, col) in [(ln, c) for ln, c, m in located if message in m], located
     assert code in [p.code for p in batch.errors if message in p.message], batch.errors
+    # Every problem with a field names its path; the others are about the file or document.
+    assert all(p.loc or p.code in _WHOLE for p in batch.errors), batch.errors
     # Every problem names the file, so the CLI prints file:line:col.
     assert all(p.span is not None and p.span.source == str(path) for p in batch.errors)
     # No message grows with the input: bad values are quoted by a short prefix.

@@ -14,6 +14,9 @@ from engine.readings.model import Common
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(HERE.glob("*.yaml"))
+# Problems about no one field: of the file, or of rules taken together.
+_WHOLE = {"refused_character", "too_deep", "number_too_long", "yaml_tag", "rule_conflict",
+          "possible_conflict", "override_cycle"}
 EXPECT = re.compile(r"^# expect: (\d+):(\d+): \[(\w+)\] (.+)$")
 
 
@@ -41,3 +44,5 @@ def test_message_and_position(path: Path, common: Common) -> None:
     assert (line, col) in [(ln, c) for ln, c, m in located if message in m], located
     assert str(path) in str(info.value)
     assert code in [p.code for p in info.value.problems if message in p.message]
+    # Where the compiler knows the field at fault, the problem names its path.
+    assert all(p.loc or p.code in _WHOLE for p in info.value.problems), info.value.problems
