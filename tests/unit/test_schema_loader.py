@@ -41,6 +41,8 @@ INEXPRESSIBLE = {
                                    "across list items (uniqueItems compares whole items)",
     "duplicate_case_id.yaml": "unique case ids across a list (and across a batch of files)",
     "empty_file.yaml": "no document at all: there is nothing to validate",
+    "nan_number.yaml": "NaN is no JSON value, so no schema keyword refuses it (it fails no "
+                       "comparison); the schema's description says numbers are finite",
 }
 #: Inputs refused before there is any data to give a schema: not YAML/JSON the engine reads.
 NOT_DATA = {
