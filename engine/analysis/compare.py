@@ -52,6 +52,7 @@ from engine.cases.load import CaseBatch
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading, Rule
+from engine.run import checks
 from engine.run.evaluate import (
     EngineChoice,
     engine_to_use,
@@ -239,9 +240,12 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
             (``all_rows``), besides its reduced ``rows``.
 
     Raises:
-        UsageError: an unknown reading id.
-        EvaluationError, BackendError: as :func:`engine.evaluate_case`.
+        UsageError, TypeError: a wrong argument, before any evaluation, as
+            :func:`engine.evaluate_case` says; also ``budget`` below 0 (``TypeError`` if not an
+            int) and ``full_tables`` not a bool (``TypeError``).
+        CaseFileError, EvaluationError, BackendError: as :func:`engine.evaluate_case`.
     """
+    checks.comparison(case, readings, only, engine, account, source, budget, full_tables)
     records = reading_records(case, readings, account, only)
     result = evaluate_records(case, records, readings, engine=engine, source=source)
     accounts = {rid: label for rid, (_, _, label) in records.items()}
@@ -293,7 +297,12 @@ def compare_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] 
 def summarise(comparisons: Sequence[Comparison]) -> Summary:
     """Over a caseload: per reading the count of each answer; per question the splits, how many
     are legal or factual, and the facts that most often decide them (a decisive separating
-    fact: changing it alone moves a reading to another reading's answer)."""
+    fact: changing it alone moves a reading to another reading's answer).
+
+    Raises:
+        TypeError: ``comparisons`` is not a list of :class:`Comparison`.
+    """
+    checks.comparisons(comparisons, Comparison)
     answers: dict[str, dict[str, dict[str, int]]] = {}
     for c in comparisons:
         for rid, a in c.answers.items():
@@ -321,8 +330,11 @@ def compare_batch(batch: CaseBatch, readings: ReadingSet, *, only: Sequence[str]
     is reported in ``errors``, none silently dropped.
 
     Raises:
-        UsageError: an unknown reading id.
+        UsageError, TypeError: a wrong argument, before any comparison, as :func:`compare_case`
+            says; ``batch`` not a :class:`CaseBatch` and ``summary`` not a bool (``TypeError``).
     """
+    checks.batch(batch, summary)
+    checks.comparison(None, readings, only, engine, account, "", budget, full_tables)
     selected = readings.select(only or None)
     problems: list[Problem] = list(batch.errors)
     comparisons: list[Comparison] = []

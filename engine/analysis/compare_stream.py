@@ -17,6 +17,7 @@ from engine.base.pool import map_with
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
+from engine.run import checks
 from engine.run.evaluate import EngineChoice
 
 #: A problem of the input, or a case with its comparison (or its failure's problems).
@@ -60,10 +61,15 @@ def compare_stream(
         ``(loaded, problems)`` if its comparison failed (named and located by the case).
 
     Raises:
-        UsageError: an unknown reading id.
+        UsageError, TypeError: a wrong argument, as :func:`compare_case` says; ``jobs`` below 1
+            (``TypeError`` if not an int); when it is reached, an element of ``items`` that is
+            neither a :class:`LoadedCase` nor a :class:`Problem` (``TypeError``). Being a
+            generator, it checks its arguments when iteration starts.
         engine.base.pool.WorkerCrash: a worker process died.
     """
-    readings.select(only or None)
+    checks.comparison(None, readings, only, engine, account, "", budget, full_tables)
+    checks.jobs(jobs)
+    items = checks.items(items)
     settings: _Settings = (readings, tuple(only) or None, account, engine, budget, full_tables)
     for item, done in map_with(_compare_one, settings, items, _send, jobs=jobs, chunk=CHUNK):
         if isinstance(item, Problem):

@@ -7,6 +7,7 @@ library print the same ``file:line:col: message`` lines.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,12 +27,27 @@ class SourceSpan:
         return f"{self.source}:{self.line}:{self.column or 1}"
 
 
+#: The code of a problem raised without one of its own (docs/errors.md lists every code).
+GENERIC_CODE = "invalid_input"
+#: A field path inside a document, as pydantic's ``loc``: keys and list indexes.
+Loc = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, located where possible."""
+    """One thing wrong with an input, located where possible.
+
+    ``code`` is stable and machine-readable (snake_case; docs/errors.md lists every one), for
+    programs that act on a kind of problem; ``message`` is for people and may be reworded.
+    ``loc`` is the path of the field at fault inside its document (``("capture", "time")``,
+    ``(2, "detainee", "side")`` for the third case of a list), ``()`` when the problem is with
+    the document or the file as a whole.
+    """
 
     message: str
     span: SourceSpan | None = None
+    code: str = GENERIC_CODE
+    loc: Loc = ()
 
     def __str__(self) -> str:
         return f"{self.span}: {self.message}" if self.span else self.message
@@ -78,13 +94,32 @@ def found(value: object) -> str:
     return f"a value of type {type(value).__name__}"
 
 
-class EngineError(Exception):
-    """Base of every error the engine raises on purpose."""
+class CodedValueError(ValueError):
+    """A ``ValueError`` that says which problem it is: validators raise it so that the problem
+    they become carries ``code`` (pydantic keeps the exception, and the loader reads it)."""
 
-    def __init__(self, problems: Sequence[Problem] | str) -> None:
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EngineError(Exception):
+    """Base of every error the engine raises on purpose.
+
+    A problem given without a code of its own (a message, or a :class:`Problem` left at
+    :data:`GENERIC_CODE`) takes ``code``, else the class's :attr:`DEFAULT_CODE`.
+    """
+
+    #: The code of this kind of error's problems that name none.
+    DEFAULT_CODE = GENERIC_CODE
+
+    def __init__(self, problems: Sequence[Problem] | str, code: str | None = None) -> None:
+        default = code or self.DEFAULT_CODE
         if isinstance(problems, str):
-            problems = [Problem(problems)]
-        self.problems: tuple[Problem, ...] = tuple(problems)
+            problems = [Problem(problems, code=default)]
+        self.problems: tuple[Problem, ...] = tuple(
+            dataclasses.replace(p, code=default) if p.code == GENERIC_CODE else p
+            for p in problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -103,15 +138,23 @@ class RuleFileError(EngineError, ValueError):
 class EvaluationError(EngineError, RuntimeError):
     """Evaluation failed: a conflict between undefeated rules, or the firing cap was hit."""
 
+    DEFAULT_CODE = "evaluation_failed"
+
 
 class OutputError(EngineError, OSError):
     """The output could not be written (a full disk, a closed pipe, an encoding that cannot
     hold the text)."""
 
+    DEFAULT_CODE = "output_failed"
+
 
 class BackendError(EngineError, RuntimeError):
     """The durable_rules backend misbehaved or is unavailable."""
 
+    DEFAULT_CODE = "backend_failed"
+
 
 class UsageError(EngineError, ValueError):
     """A caller asked for something that does not exist (an unknown reading id, for example)."""
+
+    DEFAULT_CODE = "invalid_argument"

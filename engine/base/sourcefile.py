@@ -49,7 +49,7 @@ def _escapable(name: str) -> bool:
 
 def _too_large(source: str) -> InputError:
     return InputError([Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB",
-                               SourceSpan(source, 1, 1))])
+                               SourceSpan(source, 1, 1), "file_too_large")])
 
 
 def decode(data: bytes, source: str) -> str:
@@ -69,7 +69,7 @@ def decode(data: bytes, source: str) -> str:
         line_start = data.rfind(b"\n", 0, start) + 1
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         where = SourceSpan(source, data.count(b"\n", 0, start) + 1, column)
-        raise InputError([Problem(f"not UTF-8 text (byte {start})", where)]) from None
+        raise InputError([Problem(f"not UTF-8 text (byte {start})", where, "not_utf8")]) from None
 
 
 def _kind(mode: int) -> str | None:
@@ -97,14 +97,16 @@ def check_path(path: Path, *, scanned: bool = False) -> None:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        raise InputError([Problem(_stat_problem(exc, path), where)]) from None
+        raise InputError([Problem(_stat_problem(exc, path), where, "unreadable_file")]) from None
     except ValueError:  # a NUL in the name, or a lone surrogate: no file can have it
-        raise InputError([Problem("the file name cannot name a file", where)]) from None
+        raise InputError([Problem("the file name cannot name a file", where,
+                                   "bad_file_name")]) from None
     if stat.S_ISDIR(mode):
-        raise InputError([Problem("is a folder, not a file", where)])
+        raise InputError([Problem("is a folder, not a file", where, "not_a_file")])
     kind = _kind(mode)
     if scanned and kind is not None:
-        raise InputError([Problem(f"not a regular file ({kind}): skipped", where)])
+        raise InputError([Problem(f"not a regular file ({kind}): skipped", where,
+                                   "not_a_file")])
 
 
 def read_path(path: Path, *, scanned: bool = False) -> str:
@@ -126,9 +128,10 @@ def read_path(path: Path, *, scanned: bool = False) -> str:
         with open(path, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError([Problem(_stat_problem(exc, path), where)]) from None
+        raise InputError([Problem(_stat_problem(exc, path), where, "unreadable_file")]) from None
     except ValueError:  # a NUL in the name, or a lone surrogate: no file can have it
-        raise InputError([Problem("the file name cannot name a file", where)]) from None
+        raise InputError([Problem("the file name cannot name a file", where,
+                                   "bad_file_name")]) from None
     return decode(data, source)
 
 
@@ -139,14 +142,16 @@ def read_stream(stream: IO[Any] | None, source: str = STDIN_NAME) -> str:
     """
     where = SourceSpan(source, 1, 1)
     if stream is None or stream.closed:
-        raise InputError([Problem("standard input is closed: nothing to read", where)])
+        raise InputError([Problem("standard input is closed: nothing to read", where,
+                                   "unreadable_file")])
     try:
         raw = getattr(stream, "buffer", None)
         if raw is not None:  # a real stdin: its bytes, so their decoding is ours to locate
             return decode(raw.read(MAX_BYTES + 1), source)
         text = stream.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InputError([Problem(f"cannot read: {exc.strerror or exc}", where)]) from None
+        raise InputError([Problem(f"cannot read: {exc.strerror or exc}", where,
+                                   "unreadable_file")]) from None
     if isinstance(text, bytes):
         return decode(text, source)
     if len(text) > MAX_BYTES:
@@ -171,7 +176,7 @@ def scan_folder(folder: Path, suffixes: Iterable[str], *,
             entries = list(os.scandir(current))
         except OSError as exc:
             problems.append(Problem(f"cannot read folder: {exc.strerror or exc}",
-                                    SourceSpan(display_name(current))))
+                                    SourceSpan(display_name(current)), "unreadable_file"))
             continue
         for entry in entries:
             path = Path(entry.path)
@@ -184,12 +189,12 @@ def scan_folder(folder: Path, suffixes: Iterable[str], *,
                 mode = os.stat(path).st_mode
             except OSError as exc:
                 problems.append(Problem(_stat_problem(exc, path) + ": skipped",
-                                        SourceSpan(display_name(path))))
+                                        SourceSpan(display_name(path)), "unreadable_file"))
                 continue
             kind = _kind(mode)
             if kind is not None:
                 problems.append(Problem(f"not a regular file ({kind}): skipped",
-                                        SourceSpan(display_name(path))))
+                                        SourceSpan(display_name(path)), "not_a_file"))
             elif stat.S_ISREG(mode):
                 files.append(path)
     return sorted(files), sorted(problems, key=lambda p: str(p.span))

@@ -101,7 +101,7 @@ class _Loader(yaml.SafeLoader):
         try:
             if self.depth > MAX_DEPTH:
                 raise InputError([Problem(f"nested deeper than {MAX_DEPTH} levels",
-                                          _span(self.source, self.peek_event()))])  # type: ignore[no-untyped-call]
+                                          _span(self.source, self.peek_event()), "too_deep")])  # type: ignore[no-untyped-call]
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -154,19 +154,21 @@ class _Builder:
         self.count = 0
         self.depth = 0
 
-    def _fail(self, message: str, node: yaml.Node) -> InputError:
-        return InputError([Problem(message, _span(self.source, node))])
+    def _fail(self, message: str, node: yaml.Node, code: str) -> InputError:
+        return InputError([Problem(message, _span(self.source, node), code)])
 
     def _enter(self, node: yaml.Node) -> None:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self._fail(f"document too large: more than {MAX_NODES} values", node)
+            raise self._fail(f"document too large: more than {MAX_NODES} values", node,
+                             "document_too_large")
         if self.depth > MAX_DEPTH:
-            raise self._fail(f"nested deeper than {MAX_DEPTH} levels (through aliases)", node)
+            raise self._fail(f"nested deeper than {MAX_DEPTH} levels (through aliases)", node,
+                             "too_deep")
         if node.tag not in _PLAIN_TAGS:
             raise self._fail(
                 f"YAML tag {quote(node.tag)} is not allowed: case and rule files hold plain data"
-                " only (the tag was not executed)", node)
+                " only (the tag was not executed)", node, "yaml_tag")
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self._enter(node)
@@ -186,18 +188,20 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag in _NUMBERS and len(node.value) > MAX_NUMBER_CHARS:
             raise self._fail(f"number too long: {len(node.value)} characters, at most"
-                             f" {MAX_NUMBER_CHARS}", node)
+                             f" {MAX_NUMBER_CHARS}", node, "number_too_long")
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:
-            raise self._fail(f"cannot read {quote(str(node.value))}: {exc}", node) from None
+            raise self._fail(f"cannot read {quote(str(node.value))}: {exc}", node,
+                             "unreadable_value") from None
         if isinstance(value, str) and (refused := refused_character(value)):
-            raise self._fail(f"{refused} (in {quote(value)})", node)
+            raise self._fail(f"{refused} (in {quote(value)})", node, "refused_character")
         return value
 
     def _key(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            raise self._fail("a mapping key must be a name, not a mapping or a list", node)
+            raise self._fail("a mapping key must be a name, not a mapping or a list", node,
+                             "complex_key")
         self._enter(node)
         key = self._scalar(node)
         if isinstance(key, str):
@@ -219,14 +223,15 @@ class _Builder:
             if key_node.tag == _MERGE:
                 if merges:
                     raise self._fail("duplicate key '<<' (merge each mapping once, or list them:"
-                                     " <<: [*a, *b])", key_node)
+                                     " <<: [*a, *b])", key_node,
+                                     "duplicate_key")
                 merges = self._merged(value_node)
                 continue
             key = self._key(key_node)
             if key in own:
                 first = _span(self.source, own[key])
                 raise self._fail(f"duplicate key {quote(key)} (first at line {first.line})",
-                                 key_node)
+                                 key_node, "duplicate_key")
             own[key] = key_node
             if key in out and not explicit:
                 continue
@@ -244,7 +249,8 @@ class _Builder:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         mappings = [item for item in items if isinstance(item, yaml.MappingNode)]
         if len(mappings) != len(items):
-            raise self._fail("a merge key '<<' takes a mapping or a list of mappings", node)
+            raise self._fail("a merge key '<<' takes a mapping or a list of mappings", node,
+                             "bad_merge")
         return mappings
 
 
@@ -255,7 +261,7 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Pro
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
     char = exc.character if isinstance(exc.character, str) else chr(exc.character)
     message = refused_character(char) or f"character U+{ord(char):04X} is not allowed"
-    return Problem(message, SourceSpan(source, line, column))
+    return Problem(message, SourceSpan(source, line, column), "refused_character")
 
 
 def _documents(loader: _Loader | _CLoader, source: str) -> list[Document]:
@@ -300,7 +306,7 @@ def load_documents(text: str, source: str, *, accelerated: bool = True) -> list[
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise InputError([Problem(f"file too large: over {MAX_BYTES // (1024 * 1024)} MiB",
-                                  SourceSpan(source, 1, 1))])
+                                  SourceSpan(source, 1, 1), "file_too_large")])
     # libyaml accepts tabs where PyYAML refuses them ("a:\t1"): text with a tab takes the pure
     # path, so both paths accept the same inputs.
     if accelerated and ACCELERATED and "\t" not in text:
@@ -320,10 +326,11 @@ def load_documents(text: str, source: str, *, accelerated: bool = True) -> list[
         what = exc.problem or exc.context or "malformed YAML"
         # PyYAML quotes what it found (an alias name, a tag): whole, it could be megabytes.
         what = what if len(what) <= 2 * QUOTE_CHARS else what[:2 * QUOTE_CHARS - 3] + "..."
-        raise InputError([Problem(f"malformed YAML/JSON: {what}", span)]) from None
+        raise InputError([Problem(f"malformed YAML/JSON: {what}", span,
+                                  "malformed_yaml")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1))]) \
-            from None
+        raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1),
+                                  "malformed_yaml")]) from None
     finally:
         if loader is not None:
             loader.dispose()

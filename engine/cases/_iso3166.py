@@ -7,7 +7,7 @@ someone meant when they wrote ``ARM`` or ``AZE``.
 
 from __future__ import annotations
 
-from engine.base.errors import quote
+from engine.base.errors import CodedValueError, quote
 
 _ALPHA2_TEXT = (
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
@@ -48,6 +48,8 @@ _ALPHA3_TEXT = (
 )
 #: Alpha-3 code to alpha-2 code, for suggestions only.
 _ALPHA3: dict[str, str] = {pair[:3]: pair[4:] for pair in _ALPHA3_TEXT.split()}
+#: Every alpha-3 code: refused where an alpha-2 code is meant (and said so).
+ALPHA3: frozenset[str] = frozenset(_ALPHA3)
 
 
 def check_alpha2(code: str) -> str:
@@ -68,7 +70,8 @@ def check_alpha2(code: str) -> str:
         # No fuzzy matching: two-letter codes are so alike that a guess would mislead
         # (difflib offers Argentina's 'AR' for 'ARM').
         hint = ""
-    raise ValueError(f"{quote(code)} is not an ISO 3166-1 alpha-2 code{hint}")
+    raise CodedValueError(f"{quote(code)} is not an ISO 3166-1 alpha-2 code{hint}",
+                          "invalid_country_code")
 
 
 def alpha2_for_alpha3(code: str) -> str | None:
@@ -90,4 +93,5 @@ def check_alpha2_or_unknown(code: str) -> str:
     try:
         return check_alpha2(code)
     except ValueError as exc:
-        raise ValueError(f"expected an ISO 3166-1 alpha-2 code or 'unknown'; {exc}") from None
+        raise CodedValueError(f"expected an ISO 3166-1 alpha-2 code or 'unknown'; {exc}",
+                              "invalid_country_code") from None

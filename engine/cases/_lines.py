@@ -58,12 +58,14 @@ def parse_line(raw: bytes, number: int, source: str) -> Line | None:
     """One line of JSON Lines as a located document, a located problem, or None if blank."""
     where = SourceSpan(source, number, 1)
     if len(raw.rstrip(b"\r\n")) > MAX_BYTES:
-        return Problem(f"line too long: over {MAX_BYTES // (1024 * 1024)} MiB", where)
+        return Problem(f"line too long: over {MAX_BYTES // (1024 * 1024)} MiB", where,
+                       "line_too_long")
     try:
         text = decode(raw, source)
     except InputError as exc:
         return Problem(exc.problems[0].message,
-                       shift_span(exc.problems[0].span, number - 1) or where)
+                       shift_span(exc.problems[0].span, number - 1) or where,
+                       exc.problems[0].code)
     if not text.strip():
         return None
     try:
@@ -71,7 +73,7 @@ def parse_line(raw: bytes, number: int, source: str) -> Line | None:
         data = json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         return Problem(f"not a JSON value (JSON Lines: one case per line): {exc.msg}",
-                       SourceSpan(source, number, exc.colno))
+                       SourceSpan(source, number, exc.colno), "malformed_json_line")
     except (ValueError, RecursionError):  # an endless number, a deep nesting: YAML says where
         data = _DIFFERENT
     plain = "\\u" not in text and "\t" not in text
@@ -83,7 +85,8 @@ def parse_line(raw: bytes, number: int, source: str) -> Line | None:
         docs = load_documents(text, source)
     except InputError as exc:
         return Problem(exc.problems[0].message,
-                       shift_span(exc.problems[0].span, number - 1) or where)
+                       shift_span(exc.problems[0].span, number - 1) or where,
+                       exc.problems[0].code)
     return number, _shift_doc(docs[0], number - 1)
 
 
@@ -169,7 +172,8 @@ def read_lines(stream: IO[Any], source: str, first: bytes | None = None) -> Iter
             return
         except OSError as exc:
             raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                      SourceSpan(source, number + 1, 1))]) from None
+                                      SourceSpan(source, number + 1, 1),
+                                      "unreadable_file")]) from None
         number += 1
         line = parse_line(raw, number, source)
         if line is not None:

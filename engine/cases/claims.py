@@ -11,7 +11,6 @@ type, and every problem is located at the claim that has it. It never imports
 from __future__ import annotations
 
 import functools
-import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -30,26 +29,24 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.base.errors import found, quote
+from engine.base.errors import CodedValueError, found, quote
 from engine.base.frozen import FrozenDict, freeze
 from engine.cases import timeval
-from engine.cases._iso3166 import ALPHA2, alpha2_for_alpha3, check_alpha2
+from engine.cases._claimfields import CASE as CASE
+from engine.cases._claimfields import DISPUTED as DISPUTED
+from engine.cases._claimfields import DISPUTED_IMMATERIAL as DISPUTED_IMMATERIAL
+from engine.cases._claimfields import OWN as OWN
+from engine.cases._claimfields import RESERVED as RESERVED
+from engine.cases._claimfields import UNCONTESTED as UNCONTESTED
+from engine.cases._claimfields import check_account as check_account
+from engine.cases._claimfields import check_date, check_source
+from engine.cases._claimfields import check_party as check_party
 
 Loc: TypeAlias = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 #: pydantic error type of claim problems; its context lists each one, located (see validation).
 CLAIM_ERROR = "case_claims"
-#: Who supplied a fact, besides a party: the case's plain value, every claim alike, or nobody
-#: (the claims differ and the account picks none: the fact is the set of its claimed values).
-CASE, UNCONTESTED, DISPUTED = "case", "uncontested", "disputed"
-#: A disputed fact on which every claimed value gave the reading the same answers.
-DISPUTED_IMMATERIAL = "disputed_immaterial"
-# Labels with a meaning of their own in accounts and on the command line.
-RESERVED = frozenset({CASE, UNCONTESTED, DISPUTED, DISPUTED_IMMATERIAL, "own"})
-PARTY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-
 _NOUNKNOWN = "the engine has no unknown value for this fact: write the court record's value"
 _BLOCK = "claims are made on single facts: give them on the facts of this block (capture.time, ...)"
 #: Leaf fields that take no claims, and why (with what to write instead).
@@ -67,44 +64,6 @@ NOT_CLAIMABLE: dict[str, str] = {
 }
 
 
-def check_party(text: str) -> str:
-    """Return ``text`` if it can name who asserted a claim: an ISO state code or a body's id.
-
-    Raises:
-        ValueError: not an identifier, a reserved word, or a state code that is not ISO alpha-2.
-    """
-    if not PARTY_PATTERN.fullmatch(text):
-        raise ValueError("expected an ISO 3166-1 alpha-2 state code (AM, AZ, RU) or the id of "
-                         "another body (ICRC, HRW): a letter, then letters, digits, '_' or '-'; "
-                         f"found {found(text)}")
-    if text in RESERVED:
-        raise ValueError(f"{quote(text)} is reserved (it labels who supplied a fact): name the "
-                         "party or body that made the claim")
-    if len(text) == 2 and (text.isupper() or text.upper() in ALPHA2):
-        check_alpha2(text)
-    state = alpha2_for_alpha3(text) if text.isupper() else None
-    if state is not None:
-        raise ValueError(f"{quote(text)} is an ISO 3166-1 alpha-3 code: write the state's alpha-2 "
-                         f"code (did you mean '{state}'?)")
-    return text
-
-
-def _check_source(text: str) -> str:
-    if not text.strip():
-        raise ValueError("expected a non-empty string: who said it, where and when")
-    return text
-
-
-def _check_date(text: str) -> str:
-    if not _DATE.fullmatch(text):
-        raise ValueError(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD; found {found(text)}")
-    try:
-        timeval.parse_time_text(text)
-    except ValueError as exc:
-        raise ValueError(str(exc).replace("impossible time", "impossible date")) from None
-    return text
-
-
 def as_written(value: Any) -> Any:
     """A validated value as a case file writes it (times become strings or ranges)."""
     if isinstance(value, timeval.LocalTime | timeval.TimeRange):
@@ -120,9 +79,9 @@ class Claim(BaseModel):
         description="The fact's value, written and validated as the plain field's value.")
     asserted_by: Annotated[str, AfterValidator(check_party)] = Field(
         description="ISO 3166-1 alpha-2 code of a state, or the id of another body (ICRC).")
-    source: Annotated[str, AfterValidator(_check_source)] = Field(
+    source: Annotated[str, AfterValidator(check_source)] = Field(
         description="Who said it, where, when.")
-    date: Annotated[str, AfterValidator(_check_date)] | None = Field(
+    date: Annotated[str, AfterValidator(check_date)] | None = Field(
         default=None, description="When it was said: YYYY, YYYY-MM or YYYY-MM-DD.")
 
 
@@ -146,9 +105,9 @@ def report_issues(value: Any) -> Any:
     return value
 
 
-def _issue(where: Loc, message: str, value: Any) -> Issue:
+def _issue(where: Loc, message: str, value: Any, code: str) -> Issue:
     return where, False, (), {"type": "value_error", "loc": (), "input": value,
-                              "msg": message, "ctx": {"error": message}}
+                              "msg": message, "ctx": {"error": CodedValueError(message, code)}}
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -243,12 +202,14 @@ def _gather(model: type[BaseModel], path: str, where: Loc, value: Any,
     if path in claimable_paths(model):
         if not value:
             issues.append(_issue(where, "expected a non-empty list of claims {value, "
-                                        "asserted_by, source}; found an empty list", value))
+                                        "asserted_by, source}; found an empty list", value,
+                                 "empty_claim_list"))
         lists[path] = [((*where, i), item) for i, item in enumerate(value)]
     elif any(isinstance(i, Mapping) and ("asserted_by" in i or "value" in i) for i in value):
         reason = NOT_CLAIMABLE.get(path, _BLOCK if path in blocks(model) else None)
         if reason is not None:
-            issues.append(_issue(where, f"this field takes no claims: {reason}", value))
+            issues.append(_issue(where, f"this field takes no claims: {reason}", value,
+                                 "not_claimable"))
 
 
 def _gather_given(model: type[BaseModel], given: Any, lists: dict[str, list[tuple[Loc, Any]]],
@@ -258,20 +219,24 @@ def _gather_given(model: type[BaseModel], given: Any, lists: dict[str, list[tupl
         return
     if not isinstance(given, Mapping):
         issues.append(_issue(("claims",), "expected a mapping from fact paths to lists of "
-                                          f"claims; found {found(given)}", given))
+                                          f"claims; found {found(given)}", given, "wrong_type"))
         return
     for path, items in given.items():
         where: Loc = ("claims", path)
         if path not in claimable_paths(model):
             why = NOT_CLAIMABLE.get(path) or "it is not a field of a case"
             issues.append(_issue(where, f"{quote(path)} takes no claims: {why}; claimable: "
-                                        f"{', '.join(claimable_paths(model))}", path))
+                                        f"{', '.join(claimable_paths(model))}", path,
+                                 "not_claimable"))
         elif path in lists:
             issues.append(_issue(where, f"claims on {quote(path)[1:-1]} are given twice: inline "
-                                        "and under claims", items))
+                                        "and under claims", items,
+                                 "claims_given_twice"))
         elif not isinstance(items, list | tuple) or not items:
             issues.append(_issue(where, "expected a non-empty list of claims; found "
-                                        f"{found(items) if items else 'an empty list'}", items))
+                                        f"{found(items) if items else 'an empty list'}", items,
+                                 "empty_claim_list" if isinstance(items, list | tuple)
+                                 else "wrong_type"))
         else:
             lists[path] = [((*where, i), item) for i, item in enumerate(items)]
 
@@ -287,7 +252,7 @@ def _validate(model: type[BaseModel], path: str, items: list[tuple[Loc, Any]],
             item = item.model_dump()
         if not isinstance(item, Mapping):
             issues.append(_issue(where, "expected a claim, a mapping {value, asserted_by, "
-                                        f"source}}; found {found(item)}", item))
+                                        f"source}}; found {found(item)}", item, "wrong_type"))
             continue
         before = len(issues)
         try:
@@ -303,7 +268,8 @@ def _validate(model: type[BaseModel], path: str, items: list[tuple[Loc, Any]],
             continue
         if (zone is not None and isinstance(value, timeval.TimeRange)
                 and timeval.is_inverted(value, zone)):
-            issues.append(_issue((*where, "value"), timeval.inverted_message(value), claim.value))
+            issues.append(_issue((*where, "value"), timeval.inverted_message(value), claim.value,
+                                 "inverted_range"))
             continue
         out.append((where, claim.model_copy(update={"value": value})))
     first: dict[str, tuple[Loc, Claim]] = {}
@@ -312,7 +278,8 @@ def _validate(model: type[BaseModel], path: str, items: list[tuple[Loc, Any]],
         if earlier is not claim and earlier.value != claim.value:
             issues.append(_issue((*where, "asserted_by"), f"a second claim by {claim.asserted_by}"
                                  f" with another value (its first is {_dotted(at)}): a party "
-                                 "may make one claim per fact", claim.asserted_by))
+                                 "may make one claim per fact", claim.asserted_by,
+                                 "same_party_twice"))
     return [claim for _, claim in out]
 
 

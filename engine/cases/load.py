@@ -18,6 +18,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import ValidationError
 
+from engine.base import arguments
 from engine.base.errors import (
     CaseFileError,
     EngineError,
@@ -37,6 +38,7 @@ from engine.base.sourcefile import (
     scan_folder,
 )
 from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
+from engine.cases import _outputs
 from engine.cases._lines import Line, looks_like_jsonl, read_lines
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
@@ -73,8 +75,8 @@ class LoadedCase:
     def failed(self, exc: EngineError) -> list[Problem]:
         """The problems of an evaluation of this case that failed, named and located by it, so
         that one failing case does not sink a batch."""
-        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span)
-                for p in exc.problems]
+        return [Problem(f"case {quote(self.record.id)}: {p.message}", p.span or self.span,
+                        p.code, (*self.loc, *p.loc)) for p in exc.problems]
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def load_cases(
 
     Args:
         paths: files, folders (searched recursively for ``*.yaml``, ``*.yml``, ``*.json``,
-            ``*.jsonl``, in sorted order) or ``-`` for standard input. A file holds one case, a
+            ``*.jsonl``, in sorted order; files there that are the tool's own JSON outputs, by
+            their shape, are skipped with a one-line note on standard error) or ``-`` for
+            standard input. A file holds one case, a
             list of cases, or several YAML documents each holding either; a JSON Lines file one
             case per line.
         default_zone: the zone of local times in cases that name none (the rules' default
@@ -105,7 +109,14 @@ def load_cases(
 
     Returns:
         The valid cases and the problems; reading never raises for bad input.
+
+    Raises:
+        TypeError: ``paths`` not a path or a list of paths (str or ``pathlib.Path``),
+            ``default_zone`` not None or a ``tzinfo``, ``stdin`` not None or a text stream.
+        UsageError: ``input_format`` not ``auto``, ``yaml`` or ``jsonl`` (code
+            ``invalid_argument``).
     """
+    _check_arguments(paths, default_zone, stdin, input_format)
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     for item in iter_cases(paths, default_zone=default_zone, stdin=stdin,
@@ -129,7 +140,12 @@ def iter_cases(
     caseload. JSON Lines inputs are read line by line, with no cap but one per line.
 
     Args: as :func:`load_cases`.
+
+    Raises:
+        TypeError, UsageError: as :func:`load_cases`; being a generator, it checks its
+            arguments when iteration starts.
     """
+    _check_arguments(paths, default_zone, stdin, input_format)
     if isinstance(paths, str | Path):
         paths = [paths]  # one path, not a sequence of one-letter paths
     first_at: dict[str, SourceSpan] = {}
@@ -182,7 +198,7 @@ def _cases(
             yield loaded
         else:
             yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
-                          loaded.span_of("id"))
+                          loaded.span_of("id"), "duplicate_case_id", (*loc, "id"))
     yield from errors
     errors.clear()
 
@@ -208,16 +224,29 @@ def load_case_dict(
 
     Raises:
         CaseFileError: with every problem, each naming its field (no line numbers: a mapping
-            has none).
+            has none); ``data`` not a mapping is one such problem (code ``not_a_case``).
+        TypeError: ``source`` not a string, ``default_zone`` not None or a ``tzinfo``.
     """
+    arguments.of_type("source", source, str, "a string")
+    arguments.zone("default_zone", default_zone)
     errors: list[Problem] = []
     if not isinstance(data, Mapping):
-        raise CaseFileError([Problem(f"expected a case (a mapping); found {found(data)}")])
+        raise CaseFileError([Problem(f"expected a case (a mapping); found {found(data)}",
+                                     code="not_a_case")])
     doc = Document(dict(data), source, values={(): SourceSpan(source)})
     record = _validate(doc.data, doc, (), default_zone, errors)
     if record is None:
         raise CaseFileError(errors)
     return record
+
+
+def _check_arguments(paths: object, zone: object, stdin: object, input_format: object) -> None:
+    arguments.paths("paths", paths)
+    arguments.zone("default_zone", zone)
+    if stdin is not None and not callable(getattr(stdin, "read", None)):
+        raise TypeError(f"argument stdin: expected None or a text stream; found a value of type "
+                        f"{type(stdin).__name__}")
+    arguments.choice("input_format", input_format, ("auto", "yaml", "jsonl"))
 
 
 def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat
@@ -231,14 +260,14 @@ def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: In
             continue
         path = Path(raw)
         if (bad_name := _bad_name(str(raw))) is not None:
-            yield Problem(bad_name, SourceSpan(display_name(raw)))
+            yield Problem(bad_name, SourceSpan(display_name(raw)), "bad_file_name")
             continue
         if path.is_dir():
             files, problems = scan_folder(path, SUFFIXES)
             yield from problems
             if not files and not problems:
                 yield Problem("no case files (*.yaml, *.yml, *.json, *.jsonl) in this folder",
-                              SourceSpan(display_name(path)))
+                              SourceSpan(display_name(path)), "no_case_files")
         else:
             files = [path]
         for file in files:
@@ -253,11 +282,24 @@ def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: In
             try:
                 if lines:
                     check_path(file, scanned=file is not path)
+                    if file is not path and (kind := _outputs.lines_kind(file)):
+                        _note(_outputs.skip_note(display_name(file), kind))
+                        continue
                     yield display_name(file), _file_lines(file)
                 else:
-                    yield display_name(file), read_path(file, scanned=file is not path)
+                    text = read_path(file, scanned=file is not path)
+                    # A file found in a folder may be the tool's own output: skipped, with a note.
+                    if file is not path and (kind := _outputs.text_kind(text)):
+                        _note(_outputs.skip_note(display_name(file), kind))
+                        continue
+                    yield display_name(file), text
             except InputError as exc:
                 yield from exc.problems
+
+
+def _note(text: str) -> None:
+    """A note for the user: one line on standard error (not a problem: nothing is wrong)."""
+    print(text, file=sys.stderr)
 
 
 def _file_lines(file: Path) -> Iterator[Line]:
@@ -266,7 +308,7 @@ def _file_lines(file: Path) -> Iterator[Line]:
         stream = open(file, "rb")  # noqa: SIM115 - closed when the lines run out
     except OSError as exc:
         raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(source))]) from None
+                                  SourceSpan(source), "unreadable_file")]) from None
     with stream:
         yield from read_lines(stream, source)
 
@@ -284,7 +326,8 @@ def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]
     try:
         first = stream.readline(MAX_BYTES + 1)
     except OSError as exc:
-        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1))
+        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1),
+                      "unreadable_file")
         return
     head = first if isinstance(first, bytes) else first.encode("utf-8", "surrogatepass")
     if input_format == "jsonl" or looks_like_jsonl(head):
@@ -302,7 +345,7 @@ def _read_rest(stream: Any, limit: int) -> bytes:
         rest = stream.read(max(limit, 1))
     except OSError as exc:
         raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(STDIN_NAME, 1, 1))]) from None
+                                  SourceSpan(STDIN_NAME, 1, 1), "unreadable_file")]) from None
     return rest if isinstance(rest, bytes) else rest.encode("utf-8", "surrogatepass")
 
 
@@ -326,7 +369,7 @@ def _items(
     if not documents:
         errors.append(
             Problem("no case in file: expected a case or a list of cases",
-                    SourceSpan(source, 1, 1))
+                    SourceSpan(source, 1, 1), "no_case")
         )
     for doc in documents:
         if isinstance(doc.data, list):
@@ -338,7 +381,7 @@ def _items(
             errors.append(
                 Problem(
                     f"expected a case (a mapping) or a list of cases; found {found(doc.data)}",
-                    doc.span(()),
+                    doc.span(()), "not_a_case",
                 )
             )
 
@@ -347,7 +390,8 @@ def _validate(
     item: object, doc: Document, loc: Loc, zone: tzinfo | None, errors: list[Problem]
 ) -> CaseRecord | None:
     if not isinstance(item, dict):
-        errors.append(Problem(f"expected a case (a mapping); found {found(item)}", doc.span(loc)))
+        errors.append(Problem(f"expected a case (a mapping); found {found(item)}", doc.span(loc),
+                              "not_a_case", loc))
         return None
     try:
         return CaseRecord.model_validate(item, context={DEFAULT_ZONE: zone})

@@ -26,10 +26,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from engine.base.errors import CaseFileError, Problem, found
+from engine.base.errors import CaseFileError, CodedValueError, Problem, found
 from engine.base.frozen import FrozenDict, FrozenMap
 from engine.base.vocabulary import Point8Answer, ReleaseAnswer, StatusAnswer
-from engine.cases import _accounts, constraints, timeval
+from engine.cases import _accounts, _schema, constraints, timeval
 from engine.cases import claims as claim_lists
 from engine.cases._iso3166 import check_alpha2, check_alpha2_or_unknown
 from engine.cases.claims import Claim
@@ -63,9 +63,11 @@ ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 PARTY_SWAP = {"AM": "AZ", "AZ": "AM"}
 
 
-def _time_error(reason: str, *, at: str = "", kind: str = "value") -> PydanticCustomError:
+def _time_error(reason: str, code: str, *, at: str = "", kind: str = "value",
+                ) -> PydanticCustomError:
     # The reason travels in the context: the message template would read its braces as fields.
-    return PydanticCustomError(TIME_ERROR, "{reason}", {"reason": reason, "at": at, "kind": kind})
+    return PydanticCustomError(TIME_ERROR, "{reason}",
+                               {"reason": reason, "at": at, "kind": kind, "code": code})
 
 
 def _time_text(value: object, at: str) -> LocalTime:
@@ -74,11 +76,11 @@ def _time_text(value: object, at: str) -> LocalTime:
         quote = isinstance(value, int) and not isinstance(value, bool)
         hint = f" (write it quoted: '{value}')" if quote else ""
         what = "a time as a string" + ("" if at else " or a mapping {from: ..., to: ...}")
-        raise _time_error(f"expected {what}; found {found(value)}{hint}", at=at)
+        raise _time_error(f"expected {what}; found {found(value)}{hint}", "wrong_type", at=at)
     try:
         return timeval.parse_time_text(value)
     except ValueError as exc:
-        raise _time_error(str(exc), at=at) from None
+        raise _time_error(str(exc), getattr(exc, "code", "invalid_time"), at=at) from None
 
 
 def _parse_time(value: object) -> TimeValue:
@@ -86,23 +88,22 @@ def _parse_time(value: object) -> TimeValue:
     if isinstance(value, Mapping):
         for key in value:
             if key not in ("from", "to"):
-                raise _time_error("unknown field", at=str(key), kind="extra")
+                raise _time_error("unknown field", "unknown_field", at=str(key), kind="extra")
         for key in ("from", "to"):
             if key not in value:
-                raise _time_error("missing required field", at=key, kind="missing")
+                raise _time_error("missing required field", "missing_field", at=key,
+                                  kind="missing")
         span = TimeRange(_time_text(value["from"], "from"), _time_text(value["to"], "to"))
         # A local end and an end with offset compare differently in different zones: here the
         # range is refused only if it is inverted in every zone; CaseRecord checks it in its own.
         if timeval.is_inverted(span):
-            raise _time_error(timeval.inverted_message(span))
+            raise _time_error(timeval.inverted_message(span), "inverted_range")
         return span
     return _time_text(value, "")
 
 
-_TEXT = {
-    "type": "string",
-    "description": f"A time: {timeval.ACCEPTED_TIMES}; local ones in the case's zone",
-}
+_TEXT = _schema.time_text_schema(
+    f"A time: {timeval.ACCEPTED_TIMES}; local ones in the case's zone")
 _RANGE = {"type": "object", "properties": {"from": _TEXT, "to": _TEXT}}
 _TIME_SCHEMA: dict[str, Any] = {
     "description": "A time, or a range {from, to}: from the start of 'from' to the end of 'to'.",
@@ -123,7 +124,8 @@ def _check_zone(text: str) -> str:
 
 def _check_id(text: str) -> str:
     if not text or not all(c.isascii() and (c.isalnum() or c in "._-") for c in text):
-        raise ValueError(f"expected only letters, digits, '.', '_' and '-'; found {found(text)}")
+        raise CodedValueError("expected only letters, digits, '.', '_' and '-'; found "
+                              f"{found(text)}", "invalid_id")
     return text
 
 
@@ -240,10 +242,12 @@ class CaseRecord(BaseModel):
             zone = timeval.parse_zone(self.capture.timezone)
         for name, value in self._times() if zone is not None else ():
             if isinstance(value, TimeRange) and timeval.is_inverted(value, zone):
-                raise _time_error(timeval.inverted_message(value), at=f"{name}.time")
+                raise _time_error(timeval.inverted_message(value), "inverted_range",
+                                  at=f"{name}.time")
         broken = constraints.violations(self, zone)
         if broken:
-            raise _time_error(broken[0].message, at=broken[0].field)
+            raise _time_error(broken[0].message, broken[0].constraint.replace("-", "_"),
+                              at=broken[0].field)
         return self
 
     def zone(self, default: tzinfo) -> tzinfo:
@@ -261,7 +265,8 @@ class CaseRecord(BaseModel):
         except ValueError as exc:
             # Only a range mixing local and offset ends, inverted in the default zone, gets here
             # (and only if the case was validated without knowing that zone).
-            raise CaseFileError([Problem(f"case '{self.id}': {name}.time: {exc}")]) from None
+            raise CaseFileError([Problem(f"case '{self.id}': {name}.time: {exc}",
+                                         code="inverted_range", loc=(name, "time"))]) from None
 
     def capture_interval(self, default: tzinfo) -> Interval | None:
         """The UTC interval of the capture time, or None when unknown.
@@ -336,19 +341,24 @@ def case_json_schema() -> dict[str, Any]:
     """The JSON Schema of a case file: one case, or a list of cases.
 
     Times appear as strings or ``{from, to}`` mappings, as they are written; each fact that
-    may be disputed also as a list of claims.
+    may be disputed also as a list of claims. It states every rule of the loader that a JSON
+    Schema can (codes, patterns, vocabularies, reserved words); its description lists those it
+    cannot, and the YAML conveniences it does not see.
     """
     schema = CaseRecord.model_json_schema(by_alias=True)
+    _schema.refine(schema)
     _accounts.document_claims(CaseRecord, schema)
+    _schema.claims_by_path(CaseRecord, schema)
     defs = schema.pop("$defs", {})
     defs["CaseRecord"] = schema
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "legal-status case file",
-        "description": "One case, or a list of cases. See docs/case-format.md.",
+        "description": _schema.SCHEMA_NOTE,
         "anyOf": [
             {"$ref": "#/$defs/CaseRecord"},
             {"type": "array", "items": {"$ref": "#/$defs/CaseRecord"}},
         ],
         "$defs": defs,
     }
+

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-from engine.base.errors import quote, suggest
+from engine.base.errors import CodedValueError, quote, suggest
 
 TimeKind = Literal["instant", "local_datetime", "date", "month", "year"]
 Comparison = Literal["before", "after", "undecided"]
@@ -43,9 +43,10 @@ FIRST_TIME, LAST_TIME = "0001-01-02", "9999-12-30"
 # One pattern for every form: which groups matched tells the kind.
 _TIME = re.compile(
     r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"(Z|z|[+-]\d{2}:?\d{2})?)?)?)?"
+    r"(Z|z|[+-]\d{2}:?\d{2})?)?)?)?",
+    re.ASCII,  # ASCII digits only, as the JSON Schema's patterns say
 )
-_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})", re.ASCII)
 _FIELDS = ("year", "month", "day", "hour", "minute", "second")
 _LIMITS = ((1, 9999), (1, 12), (1, 31), (0, 23), (0, 59), (0, 59))
 
@@ -136,13 +137,13 @@ def _parse_offset(raw: str, text: str) -> int:
     where = f"bad offset {quote(raw)}" + (f" in {quote(text)}" if raw != text else "")
     match = _OFFSET.fullmatch(raw)
     if match is None:
-        raise ValueError(f"{where}: expected +HH:MM, -HH:MM or Z")
+        raise CodedValueError(f"{where}: expected +HH:MM, -HH:MM or Z", "invalid_offset")
     sign, hours, minutes = match.groups()
     if int(hours) > 23 or int(minutes) > 59:
-        raise ValueError(f"{where}: hours must be 00-23, minutes 00-59")
+        raise CodedValueError(f"{where}: hours must be 00-23, minutes 00-59", "invalid_offset")
     total = int(hours) * 60 + int(minutes)
     if total > MAX_OFFSET_MINUTES:
-        raise ValueError(f"{where}: offsets stop at +/-18:00")
+        raise CodedValueError(f"{where}: offsets stop at +/-18:00", "invalid_offset")
     return -total if sign == "-" else total
 
 
@@ -162,16 +163,18 @@ def parse_time_text(text: str) -> LocalTime:
     """
     match = _TIME.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"{quote(text)} is not a time: expected {ACCEPTED_TIMES}")
+        raise CodedValueError(f"{quote(text)} is not a time: expected {ACCEPTED_TIMES}",
+                              "invalid_time")
     parts = [int(g or d) for g, d in zip(match.groups()[:6], "011000", strict=True)]
     year, month, day, hour, minute, second = parts
     for what, value, (low, high) in zip(_FIELDS, parts, _LIMITS, strict=True):
         if what != "day" and not low <= value <= high:
-            raise ValueError(f"impossible time {quote(text)}: {what} {value} is not in"
-                             f" {low}..{high}")
+            raise CodedValueError(f"impossible time {quote(text)}: {what} {value} is not in"
+                                  f" {low}..{high}", "impossible_time")
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
-        raise ValueError(f"impossible time {quote(text)}: {year:04d}-{month:02d} has no day {day}")
+        raise CodedValueError(f"impossible time {quote(text)}: {year:04d}-{month:02d} has no day"
+                              f" {day}", "impossible_time")
     # Only whole seconds matter to intervals; the fraction is kept for faithful round trips.
     microsecond = int((match[7] or "0")[:6].ljust(6, "0"))
     offset = None if match[8] is None else _parse_offset(match[8], text)
@@ -189,8 +192,8 @@ def _check_range(value: LocalTime, text: str) -> None:
     zones = EXTREME_ZONES
     if min(_start(value, z) for z in zones) < _MIN_EPOCH or \
             max(_end(value, z) for z in zones) > _MAX_EPOCH:
-        raise ValueError(f"time {quote(text)} is out of range: times must lie between "
-                         f"{FIRST_TIME} and {LAST_TIME} in every zone")
+        raise CodedValueError(f"time {quote(text)} is out of range: times must lie between "
+                              f"{FIRST_TIME} and {LAST_TIME} in every zone", "time_out_of_range")
 
 
 def parse_instant(text: str) -> int:
@@ -201,14 +204,15 @@ def parse_instant(text: str) -> int:
     """
     value = parse_time_text(text)
     if value.kind != "instant":
-        raise ValueError(f"{quote(text)} is not an instant: expected a date and time with offset"
-                         " or Z")
+        raise CodedValueError(f"{quote(text)} is not an instant: expected a date and time with"
+                              " offset or Z", "invalid_time")
     return to_interval(value, UTC).lo
 
 
 @functools.cache
-def _zone_names() -> frozenset[str]:
-    # "localtime" and friends name the machine's own settings, not a place.
+def zone_names() -> frozenset[str]:
+    """The IANA zone names accepted: those of this machine's zone data, but ``localtime`` and
+    friends, which name the machine's own settings, not a place."""
     return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
@@ -230,13 +234,14 @@ def parse_zone(text: str) -> tzinfo:
         return UTC
     if stripped[:1] in ("+", "-"):
         return timezone(timedelta(minutes=_parse_offset(stripped, text)))
-    names = _zone_names()
+    names = zone_names()
     if stripped in names:
         return ZoneInfo(stripped)
     # Match case-insensitively first, since "asia/baku" surely means Asia/Baku.
     hint = next((f" (did you mean '{n}'?)" for n in names if n.lower() == stripped.lower()), "")
     hint = hint or suggest(stripped, names)
-    raise ValueError(f"unknown time zone {quote(text)}: expected {ACCEPTED_ZONES}{hint}")
+    raise CodedValueError(f"unknown time zone {quote(text)}: expected {ACCEPTED_ZONES}{hint}",
+                          "invalid_timezone")
 
 
 def _utc(ordinal: int, seconds: int, zone: tzinfo, offset_minutes: int | None) -> int:
@@ -281,7 +286,7 @@ def to_interval(value: TimeValue, zone: tzinfo) -> Interval:
     """
     if isinstance(value, TimeRange):
         if is_inverted(value, zone):
-            raise ValueError(inverted_message(value))
+            raise CodedValueError(inverted_message(value), "inverted_range")
         return Interval(_start(value.start, zone), _end(value.end, zone))
     return Interval(_start(value, zone), _end(value, zone))
 

@@ -19,6 +19,14 @@ from engine.base.yamlio import Document, Loc
 from engine.cases.claims import CLAIM_ERROR, Claim
 from engine.cases.record import TIME_ERROR
 
+# The codes of pydantic's own error types (the engine's validators carry theirs).
+_CODES = {
+    "extra_forbidden": "unknown_field",
+    "missing": "missing_field",
+    "literal_error": "invalid_choice",
+    "finite_number": "not_finite",
+    "greater_than_equal": "too_small",
+}
 _EXPECTED = {
     "model_type": "a mapping",
     "dict_type": "a mapping",
@@ -69,13 +77,13 @@ def _problem(err: ErrorDetails, doc: Document, base: Loc, model: type[BaseModel]
         inner += tuple(ctx["at"].split(".")) if ctx["at"] else ()
         kind = {"extra": "extra_forbidden", "missing": "missing"}.get(ctx["kind"], kind)
     loc, at = (*where, *inner), (*schema, *inner)
-    path = _dotted(loc)
+    path, code, full = _dotted(loc), _code(kind, ctx), (*base, *loc)
     if kind == "extra_forbidden":
         hint = suggest(str(loc[-1]), _choices(model, at[:-1], fields=True))
-        return Problem(f"unknown field '{path}'{hint}", doc.span((*base, *loc), key=True))
+        return Problem(f"unknown field '{path}'{hint}", doc.span(full, key=True), code, full)
     if kind == "missing":
-        return Problem(f"missing required field '{path}'", doc.span((*base, *loc[:-1])))
-    span = doc.span((*base, *loc))
+        return Problem(f"missing required field '{path}'", doc.span(full[:-1]), code, full)
+    span = doc.span(full)
     if kind == "literal_error":
         choices = _choices(model, at, fields=False)
         hint = suggest(value, choices) if isinstance(value, str) else ""
@@ -88,7 +96,18 @@ def _problem(err: ErrorDetails, doc: Document, base: Loc, model: type[BaseModel]
         text = f"expected {_EXPECTED[kind].format(**ctx)}; found {found(value)}"
     else:
         text = f"{err['msg']}; found {found(value)}"
-    return Problem(f"{path}: {text}", span)
+    return Problem(f"{path}: {text}", span, code, full)
+
+
+def _code(kind: str, ctx: dict[str, Any]) -> str:
+    """The problem's code: the one its validator raised, else one for pydantic's error type."""
+    if kind == TIME_ERROR:
+        return str(ctx["code"])
+    if kind == "value_error":
+        return str(getattr(ctx.get("error"), "code", "invalid_value"))
+    if kind.endswith(("_type", "_parsing")):
+        return "wrong_type"
+    return _CODES.get(kind, "invalid_value")
 
 
 def _position(problem: Problem) -> tuple[int, int]:

@@ -42,7 +42,6 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
     """Each case of ``items`` (as :func:`iter_cases` yields them) with its result, in input
     order, as soon as it is ready; every problem lands in ``problems``: those of the input
     first, then those of the cases (as a batch has always listed them)."""
-    known = list(rs.readings)
     later: list[Problem] = []
     for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
                                 account=account, jobs=jobs):
@@ -50,7 +49,7 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
             problems.append(item)
             continue
         loaded, result = item
-        later += unknown_expectations(loaded, known)
+        later += unknown_expectations(loaded, rs.readings)
         if isinstance(result, CaseResult):
             yield loaded, result
         else:

@@ -79,7 +79,7 @@ def validate(paths: tuple[str, ...], rules_dir: str | None) -> None:
         problems += batch.errors
         if against is not None:
             for loaded in batch.cases:
-                problems += unknown_expectations(loaded, list(against.readings))
+                problems += unknown_expectations(loaded, against.readings)
         checked.append(f"{len(batch.cases)} valid case(s)")
     for problem in problems:
         click.echo(f"error: {problem}", err=True)

@@ -33,6 +33,8 @@ class ProblemEntry(BaseModel):
     """One problem of the input: what is wrong and where (``line``/``column`` in the body)."""
 
     message: str
+    code: str = "invalid_input"
+    loc: list[str | int] = []
     source: str | None = None
     line: int | None = None
     column: int | None = None
@@ -53,7 +55,8 @@ class ProblemDocument(BaseModel):
 def problem_entry(problem: Problem) -> dict[str, Any]:
     """One engine :class:`Problem` as an entry of the ``errors`` member."""
     span = problem.span
-    return {"message": problem.message, "source": span.source if span else None,
+    return {"message": problem.message, "code": problem.code, "loc": list(problem.loc),
+            "source": span.source if span else None,
             "line": span.line if span else None, "column": span.column if span else None}
 
 

@@ -147,7 +147,7 @@ def load(docs: list[Document], rs: ReadingSet) -> list[LoadedCase]:
             problems.append(item)
         else:
             cases.append(item)
-            problems += unknown_expectations(item, list(rs.readings))
+            problems += unknown_expectations(item, rs.readings)
     if not cases and not problems:
         problems.append(Problem("no case in the body: expected a case or a list of cases"))
     if problems:

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from engine.base.errors import EngineError, Problem
+from engine.base.errors import EngineError, Problem, SourceSpan
 from engine.base.frozen import FrozenDict
 from engine.base.sourcefile import STDIN_NAME
 from engine.base.yamlio import dump_yaml
@@ -191,9 +191,9 @@ def page_router(rules_dir: str | Path | None = None) -> APIRouter:
     async def submitted(request: Request) -> tuple[FormValues, dict[str, str]] | HTMLResponse:
         body = await _read(request)
         if body is None:
-            return page.render([], [ErrorInfo(source=None, line=None, column=None, message=(
+            return page.render([], [ErrorInfo.of(Problem(
                 f"the form is over {MAX_BODY // 1024} KiB; use the command line for large "
-                "files"))], "own", status=413)
+                "files", None, "request_too_large"))], "own", status=413)
         values, files = _fields(body, request.headers.get("content-type", ""))
         return FormValues(FrozenDict(values)), files
 
@@ -211,7 +211,7 @@ def page_router(rules_dir: str | Path | None = None) -> APIRouter:
         data, problems = case_from_form(form)
         made = dump_yaml(data) if data else ""
         if problems:
-            errors = [ErrorInfo(source="form", line=None, column=None, message=m)
+            errors = [ErrorInfo.of(Problem(m, SourceSpan("form"), "invalid_form"))
                       for m in problems]
             return page.render([], errors, account, form=form, made=made, status=422)
         views, errors = await _in_thread(page, made or "{}\n", "form", account)
@@ -227,8 +227,8 @@ def page_router(rules_dir: str | Path | None = None) -> APIRouter:
         account = _account(form)
         name, text = next(iter(files.items()), ("pasted case", form.get("text") or ""))
         if not text.strip():
-            errors = [ErrorInfo(source=None, line=None, column=None,
-                                message="paste a case file or choose one to upload")]
+            errors = [ErrorInfo.of(Problem("paste a case file or choose one to upload", None,
+                                           "empty_input"))]
             return page.render([], errors, account, form=form, status=422)
         views, errors = await _in_thread(page, text, name, account)
         return page.render(views, errors, account, form=form, pasted=text,

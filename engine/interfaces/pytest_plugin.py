@@ -215,7 +215,8 @@ class CaseFile(pytest.File):
             first = session.first_seen.setdefault(loaded.record.id, (self.path, loaded.span))
             if first[0] != self.path:
                 problems.append(Problem(f"duplicate case id '{loaded.record.id}' "
-                                        f"(first at {first[1]})", loaded.span_of("id")))
+                                        f"(first at {first[1]})", loaded.span_of("id"),
+                                        code="duplicate_case_id"))
             yield CaseItem.from_parent(self, name=loaded.record.id, loaded=loaded,
                                        problems=tuple(problems))
 
@@ -268,7 +269,7 @@ class CaseItem(_ReportingItem):
                                          "do not load:", *map(str, session.rule_problems)]))
         session.ran += 1
         loaded, case_id = self.loaded, self.loaded.record.id
-        problems = [*self.problems, *unknown_expectations(loaded, list(readings.readings))]
+        problems = [*self.problems, *unknown_expectations(loaded, readings.readings)]
         only = [rid for rid in loaded.record.expect if rid in readings.readings]
         mismatches: list[Mismatch] = []
         result: CaseResult | None = None
@@ -277,8 +278,8 @@ class CaseItem(_ReportingItem):
                 result = evaluate_case(loaded.record, readings, only=only, engine=session.engine,
                                        source=loaded.source)
             except EngineError as exc:
-                problems += [Problem(f"case '{case_id}': {p.message}", p.span or loaded.span)
-                             for p in exc.problems]
+                problems += [Problem(f"case '{case_id}': {p.message}", p.span or loaded.span,
+                                     p.code, p.loc) for p in exc.problems]
             else:
                 mismatches = [dataclasses.replace(m, span=loaded.span_of("expect", m.reading,
                                                                         m.question))

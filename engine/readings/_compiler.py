@@ -31,7 +31,8 @@ def _sources(docs: list[SourceDoc], doc: Document, base: Loc,
     out: dict[str, Source] = {}
     for i, s in enumerate(docs):
         if s.id in out:
-            problems.append(Problem(f"duplicate source id '{s.id}'", doc.span((*base, i, "id"))))
+            problems.append(Problem(f"duplicate source id '{s.id}'", doc.span((*base, i, "id")),
+                                    code="duplicate_id", loc=(*base, i, "id")))
         out[s.id] = Source(s.id, s.title, s.url, s.date, s.reliability, s.date_note, s.note)
     return out
 
@@ -43,7 +44,8 @@ def _cites(cites: list[CiteDoc], sources: dict[str, Source], doc: Document, base
         src = sources.get(c.source)
         if src is None:
             problems.append(Problem(f"unknown source '{c.source}'{suggest(c.source, sources)}: "
-                                    "list it under 'sources'", doc.span((*base, i, "source"))))
+                                    "list it under 'sources'", doc.span((*base, i, "source")),
+                                    code="unknown_source", loc=(*base, i, "source")))
             continue
         out.append(Citation(src, c.pin, c.reliability or src.reliability, c.note))
     return tuple(out)
@@ -63,7 +65,8 @@ def compile_common(doc: Document) -> Common:
         RuleFileError: listing every problem with its position.
     """
     if not isinstance(doc.data, dict):
-        raise RuleFileError([Problem("expected a mapping at the top of common.yaml", doc.span(()))])
+        raise RuleFileError([Problem("expected a mapping at the top of common.yaml", doc.span(()),
+                                     code="not_a_reading")])
     cd: CommonDoc = _validate(CommonDoc, doc)
     problems: list[Problem] = []
     sources = _sources(cd.sources, doc, ("sources",), problems)
@@ -72,7 +75,8 @@ def compile_common(doc: Document) -> Common:
         epoch = instant_epoch(inst.at)
         if epoch is None:
             problems.append(Problem(f"instant '{name}': expected an ISO instant with offset, found "
-                                    f"'{inst.at}'", doc.span(("instants", name, "at"))))
+                                    f"'{inst.at}'", doc.span(("instants", name, "at")),
+                                    code="invalid_time", loc=("instants", name, "at")))
             continue
         cites = _cites(inst.cites, sources, doc, ("instants", name, "cites"), problems)
         instants[name] = Instant(name, epoch, iso_utc(epoch), inst.says, cites)
@@ -80,7 +84,8 @@ def compile_common(doc: Document) -> Common:
         offset = parse_zone(cd.default_offset)
     except ValueError as exc:
         offset = None
-        problems.append(Problem(f"default_offset: {exc}", doc.span(("default_offset",))))
+        problems.append(Problem(f"default_offset: {exc}", doc.span(("default_offset",)),
+                                code="invalid_offset", loc=("default_offset",)))
     _cites(cd.default_offset_cites, sources, doc, ("default_offset_cites",), problems)
     points = tuple((p.point, p.says, _cites(p.cites, sources, doc,
                                             ("instrument", "points", i, "cites"), problems))
@@ -100,15 +105,18 @@ def _compile_rule(rd: ReadingDoc, i: int, rc: ConditionCompiler,
     for j, flag in enumerate(r.then.flags):
         if flag not in rd.flags:
             problems.append(Problem(f"unknown flag '{flag}'{suggest(flag, rd.flags)}: declare "
-                                    "it under 'flags'", doc.span((*base, "then", "flags", j))))
+                                    "it under 'flags'", doc.span((*base, "then", "flags", j)),
+                                    code="unknown_flag", loc=(*base, "then", "flags", j)))
     for j, name in enumerate(r.then.derive):
         if name not in rd.derived:
             problems.append(Problem(f"unknown derived fact '{name}'{suggest(name, rd.derived)}"
                                     ": declare it under 'derived'",
-                                    doc.span((*base, "then", "derive", j))))
+                                    doc.span((*base, "then", "derive", j)), code="unknown_derived",
+                                    loc=(*base, "then", "derive", j)))
     answers = tuple((q, v) for q in QUESTIONS if (v := getattr(r.then, q)) is not None)
     if not (answers or r.then.flags or r.then.derive):
-        problems.append(Problem(f"rule '{r.id}' concludes nothing", doc.span((*base, "then"))))
+        problems.append(Problem(f"rule '{r.id}' concludes nothing", doc.span((*base, "then")),
+                                code="concludes_nothing", loc=(*base, "then")))
     return Rule(r.id, f"{rd.reading}.{r.id}", i, r.says, tests, needs, answers,
                 tuple(r.then.flags), tuple(r.then.derive), tuple(r.overrides),
                 _cites(r.cites, sources, doc, (*base, "cites"), problems),
@@ -136,13 +144,15 @@ def _check_brief_ids(rd: ReadingDoc, doc: Document, problems: list[Problem]) -> 
         if brief_id not in BRIEF_RULES:
             problems.append(Problem(
                 f"unknown brief rule '{brief_id}'{suggest(brief_id, BRIEF_RULES)}: the legal "
-                f"brief's rules are {_ranges()}", doc.span(loc, key=loc[0] ==
-                                                                        "not_implemented")))
+                f"brief's rules are {_ranges()}",
+                doc.span(loc, key=loc[0] == "not_implemented"), code="unknown_brief_rule",
+                loc=loc))
     for brief_id, loc in named:
         if brief_id in rd.not_implemented:
             problems.append(Problem(
                 f"brief rule '{brief_id}' is listed under 'not_implemented' but a rule or gap "
-                "implements it: remove one of the two", doc.span(loc)))
+                "implements it: remove one of the two", doc.span(loc), code="brief_rule_both",
+                loc=loc))
 
 
 def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
@@ -154,11 +164,13 @@ def _overrides(rules: list[Rule], by_id: dict[str, Rule], doc: Document,
             loc = ("rules", i, "overrides", j)
             if target not in by_id:
                 problems.append(Problem(f"rule '{rule.id}' overrides unknown rule '{target}'"
-                                        f"{suggest(target, by_id)}", doc.span(loc)))
+                                        f"{suggest(target, by_id)}", doc.span(loc),
+                                        code="unknown_override", loc=loc))
             elif by_id[target].derives:
                 problems.append(Problem(f"rule '{rule.id}' overrides '{target}', which derives "
                                         "facts: derived facts are never retracted, so override "
-                                        "the rules that use them instead", doc.span(loc)))
+                                        "the rules that use them instead", doc.span(loc),
+                                        code="override_deriving", loc=loc))
             else:
                 overridden_by.setdefault(target, []).append(rule.id)
     return overridden_by
@@ -171,10 +183,10 @@ def _conflict_problem(c: Conflict) -> Problem:
                        f"{b.answer(q)}) and neither overrides the other, and their conditions "
                        "(through derived facts) are too complex to prove that they never fire "
                        "on the same case: make one override the other, or derive fewer "
-                       f"alternatives (the other is at {b.span})", a.span)
+                       f"alternatives (the other is at {b.span})", a.span, code="possible_conflict")
     return Problem(f"rules '{a.id}' and '{b.id}' can fire on the same case and answer {q} "
                    f"differently ({a.answer(q)} / {b.answer(q)}), and neither overrides the "
-                   f"other (the other is at {b.span})", a.span)
+                   f"other (the other is at {b.span})", a.span, code="rule_conflict")
 
 
 def compile_reading(doc: Document, common: Common, *, expected_id: str | None = None,
@@ -193,17 +205,19 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     """
     if not isinstance(doc.data, dict):
         raise RuleFileError([Problem("expected a mapping at the top of a reading file",
-                                     doc.span(()))])
+                                     doc.span(()), code="not_a_reading")])
     rd: ReadingDoc = _validate(ReadingDoc, doc)
     problems: list[Problem] = []
     if expected_id is not None and rd.reading != expected_id:
         problems.append(Problem(f"reading id '{rd.reading}' must equal the file name "
-                                f"'{expected_id}'", doc.span(("reading",))))
+                                f"'{expected_id}'", doc.span(("reading",)),
+                                code="wrong_reading_id", loc=("reading",)))
     account = rd.account or ("holder" if rd.held_by.party else "uncontested")
     if account == "holder" and rd.held_by.party is None:
         problems.append(Problem("account: 'holder' needs a party, but held_by.party is null: a "
                                 "reading held by no party has no account of its own; write "
-                                "'account: uncontested'", doc.span(("account",))))
+                                "'account: uncontested'", doc.span(("account",)),
+                                code="account_without_party", loc=("account",)))
     own = _sources(rd.sources, doc, ("sources",), problems)
     sources = {**common.sources, **own}
     rc = ConditionCompiler(doc, common, rd.held_by.party, rd.derived, problems)
@@ -214,7 +228,8 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
         if first is not rule:
             problems.append(Problem(f"duplicate rule id '{rule.id}' (first at line "
                                     f"{first.span.line if first.span else '?'})",
-                                    doc.span(("rules", i, "id"))))
+                                    doc.span(("rules", i, "id")), code="duplicate_id",
+                                    loc=("rules", i, "id")))
     overridden_by = _overrides(rules, by_id, doc, problems)
     gaps = compile_gaps(rd, rc)
     invariants = compile_invariants(rd, rc)
@@ -226,20 +241,25 @@ def compile_reading(doc: Document, common: Common, *, expected_id: str | None = 
     for name in rd.derived:
         if name not in derived_by:
             problems.append(Problem(f"derived fact '{name}' is derived by no rule",
-                                    doc.span(("derived", name), key=True)))
+                                    doc.span(("derived", name), key=True), code="underived_fact",
+                                    loc=("derived", name)))
         elif name not in used:
             problems.append(Problem(f"derived fact '{name}' is used by no rule",
-                                    doc.span(("derived", name), key=True)))
+                                    doc.span(("derived", name), key=True), code="unused_derived",
+                                    loc=("derived", name)))
     for flag in rd.flags:
         if not any(flag in r.flags for r in rules):
             problems.append(Problem(f"flag '{flag}' is raised by no rule",
-                                    doc.span(("flags", flag), key=True)))
+                                    doc.span(("flags", flag), key=True), code="unused_flag",
+                                    loc=("flags", flag)))
     _check_brief_ids(rd, doc, problems)
     if cyc := find_cycle({r.id: r.overrides for r in rules}):
-        problems.append(Problem("override cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
+        problems.append(Problem("override cycle: " + " -> ".join(cyc), by_id[cyc[0]].span,
+                                code="override_cycle"))
     deps = {r.id: tuple(d for n in r.needs for d in derived_by.get(n, ())) for r in rules}
     if cyc := find_cycle(deps):
-        problems.append(Problem("derivation cycle: " + " -> ".join(cyc), by_id[cyc[0]].span))
+        problems.append(Problem("derivation cycle: " + " -> ".join(cyc), by_id[cyc[0]].span,
+                                code="derivation_cycle"))
     if problems:
         raise RuleFileError(problems)
     reading = Reading(rd.reading, rd.title, rd.held_by.name, rd.held_by.party, rd.summary, sources,

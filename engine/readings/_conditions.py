@@ -38,9 +38,9 @@ class ConditionCompiler:
         self.doc, self.common, self.party = doc, common, party
         self.derived, self.problems = derived, problems
 
-    def fail(self, message: str, loc: Loc, *, key: bool = False) -> None:
-        """Record a problem at ``loc`` (its key if ``key``)."""
-        self.problems.append(Problem(message, self.doc.span(loc, key=key)))
+    def fail(self, message: str, loc: Loc, *, key: bool = False, code: str) -> None:
+        """Record a problem at ``loc`` (its key if ``key``), of kind ``code``."""
+        self.problems.append(Problem(message, self.doc.span(loc, key=key), code, loc))
 
     def when(self, when: dict[str, Any], base: Loc) -> tuple[tuple[Test, ...], tuple[str, ...]]:
         """Compile a ``when`` mapping at ``base``: its case-fact tests and derived facts needed."""
@@ -52,17 +52,18 @@ class ConditionCompiler:
                 name = path[len("derived."):]
                 if name not in self.derived:
                     self.fail(f"unknown derived fact {quote(name)}{suggest(name, self.derived)}: "
-                              "declare it under 'derived'", loc, key=True)
+                              "declare it under 'derived'", loc, key=True, code="unknown_derived")
                 elif raw is not True:
                     self.fail(f"{path}: a derived fact can only be tested 'true'; found "
-                              f"{quote(raw)}", loc)
+                              f"{quote(raw)}", loc, code="invalid_test")
                 else:
                     needs.append(name)
                 continue
             spec = FACTS.get(path)
             if spec is None:
                 choices = [*FACTS, *(f"derived.{d}" for d in self.derived)]
-                self.fail(f"unknown fact {quote(path)}{suggest(path, choices)}", loc, key=True)
+                self.fail(f"unknown fact {quote(path)}{suggest(path, choices)}", loc, key=True,
+                          code="unknown_fact")
                 continue
             # A list holds several tests on one fact, all of which must hold.
             located = ([(item, (*loc, j)) for j, item in enumerate(raw)]
@@ -79,7 +80,7 @@ class ConditionCompiler:
         if isinstance(raw, dict):
             if len(raw) != 1:
                 self.fail(f"{spec.path}: a test is one of {{op: operand}}; found {len(raw)} keys",
-                          loc)
+                          loc, code="invalid_test")
                 return None
             ((op, operand),) = raw.items()
             allowed = _OPS_BY_KIND[spec.kind]
@@ -88,13 +89,14 @@ class ConditionCompiler:
                 article = "an" if spec.kind == "enum" else "a"
                 self.fail(f"{spec.path}: operator {quote(op)} does not apply to {article} "
                           f"{spec.kind} fact "
-                          f"(allowed: {ops}){suggest(op, allowed)}", (*loc, op), key=True)
+                          f"(allowed: {ops}){suggest(op, allowed)}", (*loc, op), key=True,
+                          code="invalid_operator")
                 return None
             if op in {"before", "after"}:
                 return self.instant_test(spec, op, operand, (*loc, op), span)
             if not isinstance(operand, list) or not operand:
                 self.fail(f"{spec.path}: '{op}' takes a non-empty list; found {quote(operand)}",
-                          (*loc, op))
+                          (*loc, op), code="invalid_test")
                 return None
             values = [self.value(spec, v, (*loc, op, k)) for k, v in enumerate(operand)]
             if any(v is None for v in values):
@@ -104,7 +106,7 @@ class ConditionCompiler:
         if spec.kind in {"time", "charges"}:
             ops = " or ".join(_OPS_BY_KIND[spec.kind])
             self.fail(f"{spec.path}: a {spec.kind} fact is tested with {ops}; found "
-                      f"{quote(raw)}", loc)
+                      f"{quote(raw)}", loc, code="invalid_operator")
             return None
         value = self.value(spec, raw, loc)
         return None if value is None else Test(spec.path, "eq", (value,), span=span)
@@ -114,26 +116,28 @@ class ConditionCompiler:
         if spec.kind == "bool":
             if isinstance(raw, bool):
                 return raw
-            self.fail(f"{spec.path}: expected true or false; found {quote(raw)}", loc)
+            self.fail(f"{spec.path}: expected true or false; found {quote(raw)}", loc,
+                      code="wrong_type")
             return None
         if spec.kind == "party":
             if raw != HOLDER:
                 self.fail(f"{spec.path}: rules name parties only as '{HOLDER}' (the reading's "
                           f"holder) or through detainee.adverse, so that they stay symmetric; "
-                          f"found {quote(raw)}", loc)
+                          f"found {quote(raw)}", loc, code="party_literal")
                 return None
             if self.party is None:
-                self.fail(f"{spec.path}: '{HOLDER}' used in a reading held by no party", loc)
+                self.fail(f"{spec.path}: '{HOLDER}' used in a reading held by no party", loc,
+                          code="holder_without_party")
                 return None
             return self.party
         if raw == "unknown":
             self.fail(f"{spec.path}: 'unknown' is not a value a rule can test: an unknown fact "
-                      "never satisfies a test", loc)
+                      "never satisfies a test", loc, code="unknown_not_testable")
             return None
         if not isinstance(raw, str) or raw not in spec.values:
             hint = suggest(str(raw), spec.values)
             self.fail(f"{spec.path}: expected one of {', '.join(spec.values)}; found "
-                      f"{quote(raw)}{hint}", loc)
+                      f"{quote(raw)}{hint}", loc, code="invalid_choice")
             return None
         return raw
 
@@ -148,7 +152,7 @@ class ConditionCompiler:
             names = ", ".join(self.common.instants)
             self.fail(f"{spec.path}: '{op}' takes an instant named in common.yaml ({names}) or an "
                       f"ISO instant with offset; found {quote(operand)}"
-                      f"{suggest(str(operand), self.common.instants)}", loc)
+                      f"{suggest(str(operand), self.common.instants)}", loc, code="unknown_instant")
             return None
         return Test(spec.path, _as_op(op), (), epoch, str(operand), span)
 

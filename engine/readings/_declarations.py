@@ -28,7 +28,7 @@ def _condition(rc: ConditionCompiler, when: dict[str, JsonValue], base: Loc) -> 
     tests, needs = rc.when(when, base)
     if needs:
         rc.fail("a gap or invariant condition tests case facts only, not derived facts",
-                (*base, f"derived.{needs[0]}"), key=True)
+                (*base, f"derived.{needs[0]}"), key=True, code="invalid_test")
     return tests
 
 
@@ -38,7 +38,7 @@ def _answers(rc: ConditionCompiler, answers: dict[Question, str], base: Loc,
         allowed = _ANSWERS[question]
         if answer not in allowed:
             rc.fail(f"{question}: expected one of {', '.join(allowed)}; found {quote(answer)}"
-                    f"{suggest(answer, allowed)}", (*base, question))
+                    f"{suggest(answer, allowed)}", (*base, question), code="invalid_choice")
     return tuple(answers.items())
 
 
@@ -58,7 +58,7 @@ def _invariant(inv: InvariantDoc, i: int, rc: ConditionCompiler) -> Invariant | 
     chosen = [k for k, present in kinds.items() if present]
     if len(chosen) != 1:
         rc.fail(f"invariant '{inv.id}' must have exactly one of {', '.join(kinds)}; found "
-                f"{', '.join(chosen) or 'none'}", base)
+                f"{', '.join(chosen) or 'none'}", base, code="invalid_invariant")
         return None
     kind: InvariantKind = chosen[0]  # type: ignore[assignment]
     tests = _condition(rc, inv.when, (*base, "when"))
@@ -67,7 +67,7 @@ def _invariant(inv: InvariantDoc, i: int, rc: ConditionCompiler) -> Invariant | 
     for j, path in enumerate(inv.independent_of or []):
         if path not in FACTS:
             rc.fail(f"unknown fact {quote(path)}{suggest(path, FACTS)}",
-                    (*base, "independent_of", j))
+                    (*base, "independent_of", j), code="unknown_fact")
         facts.append(path)
     if_answers: tuple[tuple[Question, str], ...] = ()
     then_answers: tuple[tuple[Question, str], ...] = ()
@@ -86,7 +86,8 @@ def compile_invariants(rd: ReadingDoc, rc: ConditionCompiler) -> tuple[Invariant
     for i, inv in enumerate(rd.invariants):
         if any(o.id == inv.id for o in out):
             rc.problems.append(Problem(f"duplicate invariant id {quote(inv.id)}",
-                                       rc.doc.span(("invariants", i, "id"))))
+                                       rc.doc.span(("invariants", i, "id")), code="duplicate_id",
+                                       loc=("invariants", i, "id")))
         compiled = _invariant(inv, i, rc)
         if compiled is not None:
             out.append(compiled)

@@ -6,11 +6,13 @@ bundled one is used). Every file is checked, and the problems of all files are r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from engine.base import arguments
 from engine.base.errors import (
     EngineError,
     InputError,
@@ -74,7 +76,8 @@ class ReadingSet:
         unknown = [i for i in ids if i not in self.readings]
         if unknown:
             raise UsageError([Problem(f"unknown reading '{i}'{suggest(i, self.readings)}; "
-                                      f"known: {', '.join(self.readings)}") for i in unknown])
+                                      f"known: {', '.join(self.readings)}",
+                                      code="unknown_reading") for i in unknown])
         return [self.readings[i] for i in dict.fromkeys(ids)]
 
 
@@ -90,12 +93,13 @@ def _load_one(path: Path) -> Document:
     try:
         text = read_path(path, scanned=True)
     except InputError as exc:
-        raise RuleFileError([Problem(f"cannot read rule file: {p.message}", p.span)
+        raise RuleFileError([Problem(f"cannot read rule file: {p.message}", p.span, p.code)
                              for p in exc.problems]) from None
     docs = load_documents(text, display_name(path))
     if len(docs) != 1:
         raise RuleFileError([Problem(f"expected exactly one YAML document, found {len(docs)}",
-                                     SourceSpan(display_name(path), 1, 1))])
+                                     SourceSpan(display_name(path), 1, 1),
+                                     code="multiple_documents")])
     return docs[0]
 
 
@@ -110,13 +114,20 @@ def load_readings(directory: str | Path | None = None, *,
             which reports each conflict with an example case).
 
     Raises:
-        RuleFileError: every problem in every file, located.
+        RuleFileError: every problem in every file, located (a folder that does not exist is
+            one: code ``unreadable_file``).
+        TypeError: ``directory`` not None, a string or a ``pathlib.Path``; ``allow_conflicts``
+            not a bool.
     """
+    if directory is not None:
+        arguments.of_type("directory", directory, (str, os.PathLike), "None or a folder (str "
+                          "or pathlib.Path)")
+    arguments.flag("allow_conflicts", allow_conflicts)
     folder = Path(directory) if directory is not None else bundled_rules_dir()
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise RuleFileError([Problem(f"rules folder '{folder}' {what}",
-                                     SourceSpan(str(folder)))])
+                                     SourceSpan(str(folder)), code="unreadable_file")])
     # A folder of one's own readings may leave out common.yaml: the bundled one then serves,
     # so the ceasefire instant and the statement's sources stay written once.
     shared = folder / COMMON if (folder / COMMON).is_file() else bundled_rules_dir() / COMMON
@@ -138,5 +149,6 @@ def load_readings(directory: str | Path | None = None, *,
     if problems:
         raise RuleFileError(problems)
     if not readings:
-        raise RuleFileError([Problem(f"no reading files in '{folder}'", SourceSpan(str(folder)))])
+        raise RuleFileError([Problem(f"no reading files in '{folder}'", SourceSpan(str(folder)),
+                                     code="no_reading_files")])
     return ReadingSet(common, readings, programs, str(folder))

@@ -173,7 +173,8 @@ def _check_hashes(reading: Reading, names: set[str], what: str) -> None:
         if h in seen:
             raise RuleFileError([Problem(
                 f"reading '{reading.id}': {what}s '{seen[h]}' and '{name}' have the same 32-bit "
-                "hash, which durable_rules would confuse; rename one", _span_of(reading, name))])
+                "hash, which durable_rules would confuse; rename one", _span_of(reading, name),
+                code="hash_collision")])
         seen[h] = name
 
 

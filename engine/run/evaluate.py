@@ -13,7 +13,7 @@ from engine.cases.facts import Facts, case_facts
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
-from engine.run import _durable, disputes
+from engine.run import _durable, checks, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
 from engine.run.resolve import decide_and_flag, resolve
@@ -25,7 +25,13 @@ OWN = "own"
 
 
 def engine_to_use(requested: EngineChoice = "durable") -> EngineName:
-    """The engine that will run: durable_rules unless unavailable or the reference is asked for."""
+    """The engine that will run: durable_rules unless unavailable or the reference is asked for.
+
+    Raises:
+        UsageError: ``requested`` is neither ``durable`` nor ``reference`` (``TypeError`` if it
+            is not a string).
+    """
+    checks.evaluation_engine(requested)
     if requested == "durable" and _durable.available():
         return "durable"
     return "reference"
@@ -91,8 +97,18 @@ def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
         party's id or ``uncontested``).
 
     Raises:
-        UsageError: an unknown reading id.
+        UsageError: an unknown reading id (code ``unknown_reading``), or an ``account`` that is
+            not ``own``, ``uncontested`` or a party's or body's id (code ``invalid_account``).
+        TypeError: an argument of the wrong type (``only`` must be None or a list of ids).
     """
+    checks.case(case)
+    checks.evaluation(readings, only, "durable", account)
+    return _records(case, readings, account, only)
+
+
+def _records(case: CaseRecord, readings: ReadingSet, account: str, only: Sequence[str] | None,
+             ) -> Mapping[str, tuple[CaseRecord, Mapping[str, str], str]]:
+    """:func:`reading_records` on arguments already checked."""
     resolved: dict[str | None, tuple[CaseRecord, Mapping[str, str]]] = {}
     out: dict[str, tuple[CaseRecord, Mapping[str, str], str]] = {}
     for reading in readings.select(only):
@@ -172,11 +188,24 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
             facts its rules test.
 
     Raises:
-        UsageError: an unknown reading id.
+        UsageError: a wrong argument, before any evaluation: an unknown reading id in ``only``
+            (code ``unknown_reading``), an ``engine`` other than ``durable`` or ``reference``
+            (``invalid_argument``), an ``account`` that is not ``own``, ``uncontested`` or a
+            party's or body's id such as ``AM`` or ``ICRC`` (``invalid_account``; ``""`` too).
+        TypeError: an argument of the wrong type: ``case`` not a :class:`CaseRecord`,
+            ``readings`` not a :class:`ReadingSet`, ``only`` not None or a list of strings (one
+            string is refused), ``source`` or ``account`` not a string.
+        CaseFileError: a time range of the case that is inverted in the rules' default zone
+            although not in every zone (code ``inverted_range``): possible only for a case
+            validated without that zone (``default_zone`` of :func:`engine.load_cases` and
+            :func:`engine.load_case_dict`), which loading with it would have refused.
         EvaluationError: a conflict between undefeated rules, or a rule loop.
         BackendError: durable_rules failed.
     """
-    return evaluate_records(case, reading_records(case, readings, account, only), readings,
+    checks.case(case)
+    checks.source(source)
+    checks.evaluation(readings, only, engine, account)
+    return evaluate_records(case, _records(case, readings, account, only), readings,
                             engine=engine, source=source)
 
 

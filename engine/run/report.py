@@ -21,11 +21,14 @@ class ReadingInfo(_Model):
 
 
 class ErrorInfo(_Model):
-    """One problem with one input, located."""
+    """One problem with one input, located: in the file (``source``, ``line``, ``column``) and
+    in its document (``loc``, the field path), with its stable ``code`` (docs/errors.md)."""
 
     source: str | None
     line: int | None
     column: int | None
+    code: str
+    loc: tuple[str | int, ...]
     message: str
 
     @classmethod
@@ -33,7 +36,8 @@ class ErrorInfo(_Model):
         """From a located :class:`Problem`."""
         span = problem.span
         return cls(source=span.source if span else None, line=span.line if span else None,
-                   column=span.column if span else None, message=problem.message)
+                   column=span.column if span else None, code=problem.code, loc=problem.loc,
+                   message=problem.message)
 
 
 class Report(_Model):

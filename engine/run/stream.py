@@ -15,6 +15,7 @@ from engine.base.pool import map_with
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
+from engine.run import checks
 from engine.run.evaluate import OWN, EngineChoice, evaluate_case
 from engine.run.outcome import CaseResult
 
@@ -60,11 +61,24 @@ def evaluate_stream(
         problems, named and located by the case (one failing case does not sink the stream).
 
     Raises:
-        UsageError: an unknown reading id (before any case is evaluated).
+        UsageError: a wrong argument, when called (before any case is read or evaluated): an
+            unknown reading id, an unknown engine, an account that is not ``own``,
+            ``uncontested`` or a party's or body's id, as :func:`engine.evaluate_case` says;
+            ``jobs`` below 1.
+        TypeError: an argument of the wrong type (as :func:`engine.evaluate_case`; ``jobs`` not
+            an int; ``items`` not an iterable), or, when it is reached, an element of ``items``
+            that is neither a :class:`LoadedCase` nor a :class:`Problem`.
         engine.base.pool.WorkerCrash: a worker process died.
     """
-    readings.select(only or None)
-    settings: _Settings = (readings, tuple(only) if only else None, engine, account)
+    _, ids, engine = checks.evaluation(readings, only, engine, account)
+    checks.jobs(jobs)
+    return _stream(checks.items(items), readings, ids, engine, account, jobs)
+
+
+def _stream(items: Iterable[LoadedCase | Problem], readings: ReadingSet,
+            only: tuple[str, ...] | None, engine: EngineChoice, account: str, jobs: int,
+            ) -> Iterator[Evaluated]:
+    settings: _Settings = (readings, only, engine, account)
     for item, done in map_with(_evaluate_one, settings, items, _send, jobs=jobs):
         if isinstance(item, Problem):
             yield item

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.base.errors import Problem, SourceSpan, suggest
+from engine.base.errors import Problem, SourceSpan, quote, suggest
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
+from engine.readings.model import Reading
 from engine.run.outcome import CaseResult
 
 QUESTIONS_CHECKED = ("status", "point8", "release")
@@ -30,12 +32,29 @@ class Mismatch:
                 f"expected {self.expected}, got {self.got}")
 
 
-def unknown_expectations(loaded: LoadedCase, known: list[str]) -> list[Problem]:
-    """Problems for ``expect`` entries naming readings that do not exist, at their keys."""
-    return [Problem(f"case '{loaded.record.id}': expect names unknown reading '{rid}'"
-                    f"{suggest(rid, known)}; known: {', '.join(known)}",
-                    loaded.span_of("expect", rid, key=True))
-            for rid in loaded.record.expect if rid not in known]
+def unknown_expectations(loaded: LoadedCase, readings: Mapping[str, Reading]) -> list[Problem]:
+    """Problems for ``expect`` entries naming readings that do not exist (at their keys), and
+    for expected flags that their reading does not declare (at the flag): such an expectation
+    could never be met, whatever the case."""
+    known, case = list(readings), loaded.record
+    out = [Problem(f"case '{case.id}': expect names unknown reading '{rid}'"
+                   f"{suggest(rid, known)}; known: {', '.join(known)}",
+                   loaded.span_of("expect", rid, key=True), code="unknown_reading",
+                   loc=(*loaded.loc, "expect", rid))
+           for rid in case.expect if rid not in known]
+    for rid, expected in case.expect.items():
+        reading = readings.get(rid)
+        if reading is None:
+            continue
+        for i, flag in enumerate(expected.flags or ()):
+            if flag not in reading.flags:
+                declared = ", ".join(reading.flags) or "none"
+                out.append(Problem(
+                    f"case '{case.id}': expect.{rid}.flags[{i}]: unknown flag {quote(flag)}"
+                    f"{suggest(flag, reading.flags)}; reading '{rid}' declares: {declared}",
+                    loaded.span_of("expect", rid, "flags", i), code="unknown_flag",
+                    loc=(*loaded.loc, "expect", rid, "flags", i)))
+    return out
 
 
 def check(case: CaseRecord, result: CaseResult, span: SourceSpan | None = None) -> list[Mismatch]:

@@ -1,8 +1,8 @@
 """One bad case file per message: the message and its exact line:column.
 
-Each fixture in ``cases/`` starts with ``# expect: LINE:COL: MESSAGE``; loading it must report a
-problem at that position whose message contains MESSAGE. Inputs that cannot carry such a header
-(empty, oversized, not UTF-8, missing) are generated here.
+Each fixture in ``cases/`` starts with ``# expect: LINE:COL: [CODE] MESSAGE``; loading it must
+report a problem at that position, of that code (docs/errors.md), whose message contains MESSAGE.
+Inputs that cannot carry such a header (empty, oversized, not UTF-8, missing) are generated here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from engine.cases.load import load_cases
 
 HERE = Path(__file__).parent / "cases"
 FIXTURES = sorted(HERE.iterdir())
-EXPECT = re.compile(r"^# expect: (\d+):(\d+): (.+)$")
+_WHOLE = {"document_too_large", "too_deep", "duplicate_key", "no_case", "refused_character",
+          "malformed_json_line", "malformed_yaml", "number_too_long", "not_a_case", "not_utf8",
+          "complex_key", "bad_merge", "yaml_tag"}
+EXPECT = re.compile(r"^# expect: (\d+):(\d+): \[(\w+)\] (.+)$")
 VALID = (
     "id: {id}\ndetaining_party: AZ\n"
     "detainee: {{nationality: AM, affiliation: armed_forces, side: AM}}\ncapture: {{}}\n"
@@ -41,11 +44,14 @@ def test_there_is_a_fixture_per_message() -> None:
 def test_message_and_position(path: Path) -> None:
     # Bytes, since some fixtures are deliberately not UTF-8 past their header.
     match = EXPECT.match(path.read_bytes().split(b"\n")[0].decode())
-    assert match, f"{path.name} lacks its '# expect: line:col: message' header"
-    line, col, message = int(match[1]), int(match[2]), match[3]
+    assert match, f"{path.name} lacks its '# expect: line:col: [code] message' header"
+    line, col, code, message = int(match[1]), int(match[2]), match[3], match[4]
     batch = load_cases([path])
     located = _located(batch.errors)
     assert (line, col) in [(ln, c) for ln, c, m in located if message in m], located
+    assert code in [p.code for p in batch.errors if message in p.message], batch.errors
+    # Every problem with a field names its path; the others are about the file or document.
+    assert all(p.loc or p.code in _WHOLE for p in batch.errors), batch.errors
     # Every problem names the file, so the CLI prints file:line:col.
     assert all(p.span is not None and p.span.source == str(path) for p in batch.errors)
     # No message grows with the input: bad values are quoted by a short prefix.

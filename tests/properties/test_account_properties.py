@@ -49,7 +49,7 @@ def _answers(case: CaseRecord, **kwargs: Any) -> dict[str, Any]:
 
 
 @SETTINGS
-@given(data=CLAIMED, party=st.sampled_from(["uncontested", "UN", "GE"]))
+@given(data=CLAIMED, party=st.sampled_from(["uncontested", "UNHCR", "GE"]))
 def test_an_account_without_claims_is_the_plain_case(data: dict[str, Any], party: str) -> None:
     case = CaseRecord.model_validate(data)
     plain = CaseRecord.model_validate(plain_case(data))

@@ -101,8 +101,8 @@ def test_validate_lists_the_ids_or_every_problem() -> None:
     ok = call(APP, "POST", "/v1/validate", CASES[0].read_bytes(), YAML)
     assert ok.json() == {"valid": True, "cases": [CASES[0].stem]}
     bad = problem(call(APP, "POST", "/v1/validate", b"id: x\ncolour: red\n", YAML), 422)
-    assert {"message": "unknown field 'colour'", "source": "<request>", "line": 2,
-            "column": 1} in bad["errors"]
+    assert {"message": "unknown field 'colour'", "code": "unknown_field", "loc": ["colour"],
+            "source": "<request>", "line": 2, "column": 1} in bad["errors"]
 
 
 def test_400_for_a_body_that_does_not_parse() -> None:

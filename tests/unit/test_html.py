@@ -49,7 +49,8 @@ def test_case_text_is_escaped_everywhere(bundled: ReadingSet) -> None:
         {"value": "elsewhere", "asserted_by": "AM", "source": HOSTILE, "date": "2021"}]})
     view = case_view(case, HOSTILE, bundled)
     html = report_html([view], _infos(bundled), [ErrorInfo(
-        source=HOSTILE, line=1, column=2, message=HOSTILE)], engine="reference",
+        source=HOSTILE, line=1, column=2, code="invalid_input", loc=(HOSTILE,),
+        message=HOSTILE)], engine="reference",
         command="compare")
     tags = _tags(html)
     # The report's one script is its own; no tag or handler came from the case.

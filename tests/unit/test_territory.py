@@ -96,9 +96,12 @@ def test_bad_territory_is_refused_naming_both_forms(code: str, hint: str) -> Non
 
 
 def test_json_schema_and_round_trip() -> None:
-    schema = case_json_schema()["$defs"]["Capture"]["properties"]["territory"]
+    defs = case_json_schema()["$defs"]
+    schema = defs["Capture"]["properties"]["territory"]
     # A plain code, or (being claimable) a list of claims whose values are codes.
-    assert schema["default"] == "unknown" and schema["anyOf"][0] == {"type": "string"}
+    assert schema["default"] == "unknown" and schema["anyOf"][0] == {"$ref": "#/$defs/Territory"}
+    assert defs["Territory"]["anyOf"] == [{"$ref": "#/$defs/CountryCode"}, {"const": "unknown"}]
+    assert "AM" in defs["CountryCode"]["enum"] and "ARM" not in defs["CountryCode"]["enum"]
     assert schema["anyOf"][1]["type"] == "array"
     case = make_case(capture={"territory": "AM"})
     assert CaseRecord.model_validate_json(case.model_dump_json()) == case
