@@ -6,8 +6,9 @@ between the instants the reading compares it with; an unknown enum or party each
 an unknown side each conflict party, with whether the holder is adverse), every combination is
 evaluated, and a fact is kept only if two combinations that differ in it alone give different
 answers (combinations the case constraints rule out are left out). The rules tell no two values
-of one piece apart, so this is exact. Results are cached per
-reading on the abstract signature of the facts it reads.
+of one piece apart, so this is exact. Results are cached per reading on the abstract signature
+of the facts it reads and, when a time is resolved, on the times as they are (which pieces the
+order of times leaves possible depends on them).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import CONFLICT_SIDES, FACTS, THIRD_STATE, is_adverse
-from engine.cases.constraints import times_possible
+from engine.cases.constraints import TIME_ORDER, times_possible
 from engine.cases.facts import Facts, FactValue
 from engine.cases.timeval import Interval
 from engine.readings.model import Reading
@@ -70,6 +71,13 @@ def _memo(reading: Reading) -> _Memo:
     return memo
 
 
+def signature(reading: Reading, facts: Facts) -> tuple[object, ...]:
+    """What ``reading`` can tell of ``facts``: for each fact its rules test (and the holder), a
+    time's side of each instant they compare it with, any other value itself. Every test's
+    value is a function of it."""
+    return _memo(reading).signature(facts)
+
+
 def _time_pieces(value: FactValue | None, instants: Sequence[int]) -> list[Interval]:
     """The pieces of an unknown or straddling time on each side of each instant."""
     if isinstance(value, Interval):
@@ -98,6 +106,16 @@ def _values(memo: _Memo, unit: str, facts: Facts) -> list[dict[str, FactValue]]:
     return []
 
 
+def _time_context(units: Sequence[str], facts: Facts) -> tuple[object, ...]:
+    """What, beyond the signature, decides which resolutions the order of times leaves possible:
+    with a time among ``units``, its pieces (cut at its own bounds) against every other time as
+    it is; else only whether the case's times are in order (they are then never changed)."""
+    if any(u in TIME_ORDER for u in units):
+        return tuple((v.lo, v.hi) if isinstance(v := facts.get(p), Interval) else v
+                     for p in TIME_ORDER)
+    return (times_possible(facts),)
+
+
 def minimal_open(reading: Reading, facts: Facts, candidates: Mapping[Question, Sequence[str]],
                  answers: Answers) -> dict[Question, tuple[str, ...]]:
     """Per question, the facts among ``candidates`` (the walk's open facts) on which the answer
@@ -106,12 +124,13 @@ def minimal_open(reading: Reading, facts: Facts, candidates: Mapping[Question, S
     if not wanted:
         return {q: tuple(candidates.get(q, ())) for q in QUESTIONS}
     memo = _memo(reading)
-    key = memo.signature(facts)
+    units = list(dict.fromkeys(_UNITS.get(f, f) for f in sorted(wanted)))
+    key = (*memo.signature(facts), *_time_context(units, facts),
+           *(tuple(candidates.get(q, ())) for q in QUESTIONS))
     cache = memo.results
     cached = cache.get(key)
     if cached is not None:
         return cached
-    units = list(dict.fromkeys(_UNITS.get(f, f) for f in sorted(wanted)))
     options = [_values(memo, u, facts) for u in units]
     size = 1
     for o in options:

@@ -118,23 +118,39 @@ def supplied_facts(reading: Reading, supplied: Mapping[str, str],
                    outcome: Outcome | None = None) -> dict[str, str]:
     """Who supplied each fact that ``reading``'s rules test, from an account's suppliers (and,
     given the outcome, whether a disputed fact decided an answer)."""
-    tested = disputes.read_paths(reading)
     out = {}
-    for path in FACTS:
-        if path in tested:
-            field = DERIVED_FROM.get(path, (path,))[0]  # a derived fact: its case field
-            out[path] = (supplied.get(field, CASE) if outcome is None
-                         else supplier(outcome, field, supplied))
+    for path, field in _tested_fields(reading):
+        out[path] = (supplied.get(field, CASE) if outcome is None
+                     else supplier(outcome, field, supplied))
     return out
 
 
+# Per reading (by identity; the reading is kept so that its id is not reused while the entry
+# lives): the facts its rules test, in catalogue order, each with its case field.
+_TESTED: dict[int, tuple[Reading, tuple[tuple[str, str], ...]]] = {}
+
+
+def _tested_fields(reading: Reading) -> tuple[tuple[str, str], ...]:
+    hit = _TESTED.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(_TESTED) >= 256:
+            _TESTED.clear()
+        tested = disputes.read_paths(reading)
+        # A derived fact is supplied with its case field.
+        hit = _TESTED[id(reading)] = reading, tuple(
+            (path, DERIVED_FROM.get(path, (path,))[0]) for path in FACTS if path in tested)
+    return hit[1]
+
+
 def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord, facts: Facts,
-                     engine: EngineName) -> Outcome:
+                     engine: EngineName, *, summarised: bool = False) -> Outcome:
     """The outcome of ``reading`` on ``record`` (whose ``facts`` are given), each disputed
-    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`)."""
+    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`); with its
+    ``summary`` when ``summarised``."""
     disputed = disputes.disputed(reading, record, readings.common.default_offset)
     if not disputed:
-        return resolve(reading, facts, fire(readings, reading, facts, engine), engine)
+        return resolve(reading, facts, fire(readings, reading, facts, engine), engine,
+                       summary=(lambda o: summarise(o, reading, facts)) if summarised else None)
     results: dict[tuple[int, ...], disputes.Result] = {}
     first: Outcome | None = None
     for kinds in itertools.islice(disputes.class_combinations(disputed),
@@ -150,7 +166,8 @@ def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord,
             results[kinds] = disputes.Result({str(q): d for q, d in decisions.items()}, flags,
                                              [reading.rule(r).qid for r in fired])
     assert first is not None  # the product of non-empty ranges has a first element
-    return disputes.combine(disputed, first, results)
+    outcome = disputes.combine(disputed, first, results)
+    return outcome.replaced(summary=summarise(outcome, reading, facts)) if summarised else outcome
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -197,11 +214,8 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
             by_record[id(record)] = case_facts(record, readings.common.default_offset)
         facts = by_record[id(record)]
         ran, note = reading_engine(readings, rid, used)
-        outcome = evaluate_reading(readings, reading, record, facts, ran)
-        outcomes[reading.id] = outcome.model_copy(update={
-            # model_copy does not validate: the mapping is frozen here, as validation would.
-            "account": label,
-            "supplied_by": FrozenDict(supplied_facts(reading, supplied, outcome)),
-            "engine_note": note,
-            "summary": summarise(outcome, reading, facts)})
+        outcome = evaluate_reading(readings, reading, record, facts, ran, summarised=True)
+        outcomes[reading.id] = outcome.replaced(
+            account=label, supplied_by=FrozenDict(supplied_facts(reading, supplied, outcome)),
+            engine_note=note)
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

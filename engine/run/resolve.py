@@ -7,7 +7,8 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from typing import cast
 
 from engine.base.errors import EvaluationError, Problem
@@ -89,27 +90,74 @@ def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
     return {rid: memo[rid] for rid in fired if memo[rid]}
 
 
+class _Resolved:
+    """What one reading answers on one abstract case (see :func:`_resolved`): every part of an
+    outcome but the trace's rendered facts, built once and shared (all of it immutable).
+
+    The facts that keep an answer open are cut to those that change it per case
+    (:func:`_minimal`, whose own cache knows what else that depends on); the summary is kept by
+    the facts so kept."""
+
+    __slots__ = ("decisions", "defeated_by", "final", "flags", "open", "overridden")
+
+    def __init__(self, reading: Reading, facts: Facts, fired: Sequence[str]) -> None:
+        analysis, decisions, defeated = _decide_all(reading, facts, fired)
+        self.decisions = decisions
+        self.open = any(d.unknown for d in decisions.values() if d.answer == "indeterminate")
+        self.flags = tuple(_flags(reading, analysis, fired, defeated))
+        self.overridden = tuple(reading.rule(rid).qid for rid in fired if rid in defeated)
+        self.defeated_by = {rid: tuple(f"{reading.id}.{o}" for o in by)
+                            for rid, by in defeated.items()}
+        # By the open facts kept per question: (decisions, unknown, summary once made).
+        self.final: dict[tuple[tuple[str, ...], ...], _Final] = {}
+
+    def finish(self, reading: Reading, facts: Facts) -> _Final:
+        """The decisions with their open facts cut (see :func:`_minimal`), and what follows."""
+        decisions = _minimal(reading, facts, self.decisions) if self.open else self.decisions
+        key = tuple(d.unknown for d in decisions.values())
+        hit = self.final.get(key)
+        if hit is None:
+            hit = self.final[key] = _Final(decisions)
+        return hit
+
+
+class _Final:
+    """Decisions as an outcome shows them, the facts they leave open, and the summary."""
+
+    __slots__ = ("decisions", "summary", "unknown")
+
+    def __init__(self, decisions: dict[Question, Decision]) -> None:
+        self.decisions = FrozenDict[str, Decision](decisions.items())
+        self.unknown = tuple(sorted({f for d in decisions.values() for f in d.unknown}))
+        self.summary: str | None = None
+
+
 class _Prepared:
     """What resolving needs of each rule of one reading that does not depend on the case, built
-    once per compiled reading: answers by question, citations, the fixed parts of a trace step.
+    once per compiled reading: answers by question, citations, the fixed parts of a trace step;
+    and the answers found so far, by abstract case (:func:`_resolved`).
 
     Outcomes are built with ``trusted`` (no validation) from these trusted values (the engine's own
     compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
     """
 
-    __slots__ = ("answering", "answers", "cites", "concludes", "needs_used", "reading")
+    __slots__ = ("answering", "answers", "paths", "reading", "resolved", "steps", "used")
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
         self.answers = {r.id: dict(r.answers) for r in reading.rules}
         self.answering = {q: tuple(r for r in reading.rules if q in self.answers[r.id])
                           for q in QUESTIONS}
-        self.cites = {r.id: tuple(Cite.trusted(
-            source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
-            pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites)
+        self.steps = {r.id: {
+            "rule": r.qid, "says": r.says, "cites": tuple(Cite.trusted(
+                source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
+                pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites),
+            "concludes": FrozenDict[str, str](r.answers), "flags": r.flags, "derives": r.derives}
             for r in reading.rules}
-        self.concludes = {r.id: FrozenDict[str, str](r.answers) for r in reading.rules}
-        self.needs_used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
+        # The facts a step shows: each tested path once, in test order, then the derived ones.
+        self.paths = {r.id: tuple(dict.fromkeys(t.path for t in r.tests)) for r in reading.rules}
+        self.used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
+        self.resolved: dict[tuple[object, ...], _Resolved] = {}
 
 
 # Keyed by the reading's identity (hashing a compiled reading would walk all of it); the reading
@@ -117,6 +165,8 @@ class _Prepared:
 # compiles readings without end (a fuzzer) rebuilds entries instead of growing.
 _PREPARED: dict[int, _Prepared] = {}
 _MAX_PREPARED = 256
+#: Abstract cases remembered per reading; past it the memo starts again (answers are the same).
+_MAX_RESOLVED = 4096
 
 
 def _prepared(reading: Reading) -> _Prepared:
@@ -126,6 +176,24 @@ def _prepared(reading: Reading) -> _Prepared:
             _PREPARED.clear()
         prep = _PREPARED[id(reading)] = _Prepared(reading)
     return prep
+
+
+def _resolved(reading: Reading, facts: Facts, fired: Sequence[str]) -> _Resolved:
+    """The answers of ``reading`` given the rules that fired on ``facts``, remembered by what the
+    reading can tell of the facts (:func:`engine.run._open.signature`: every test's value is a
+    function of it) and the rules that fired; so an engine that fires differently never meets
+    another's answers."""
+    prep = _prepared(reading)
+    key = (_open.signature(reading, facts), tuple(fired))
+    try:
+        hit = prep.resolved.get(key)
+    except TypeError:  # a fact value that cannot be a key: resolved every time
+        return _Resolved(reading, facts, fired)
+    if hit is None:
+        if len(prep.resolved) >= _MAX_RESOLVED:
+            prep.resolved.clear()
+        hit = prep.resolved[key] = _Resolved(reading, facts, fired)
+    return hit
 
 
 def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Sequence[str],
@@ -168,13 +236,21 @@ def cites(rule: Rule) -> list[Cite]:
                  pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
 
 
-def _step(prep: _Prepared, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
-    used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
-    used.update(prep.needs_used[rule.id])
-    return TraceStep.trusted(
-        rule=rule.qid, says=rule.says, cites=prep.cites[rule.id], facts=FrozenDict(used),
-        concludes=prep.concludes[rule.id], flags=rule.flags, derives=rule.derives,
-        defeated_by=tuple(f"{prep.reading.id}.{o}" for o in defeated_by))
+# Rendered fact values by value: a case's times are rendered once for all its readings' steps.
+_render = functools.lru_cache(maxsize=1024)(render_value)
+
+
+def _step(prep: _Prepared, rid: str, facts: Facts, defeated_by: tuple[str, ...]) -> TraceStep:
+    used: dict[str, str] = {}
+    for path in prep.paths[rid]:
+        if path in facts:
+            value = facts[path]
+            try:
+                used[path] = _render(value)
+            except TypeError:  # a value that cannot be a key
+                used[path] = render_value(value)
+    used.update(prep.used[rid])
+    return TraceStep.trusted(**prep.steps[rid], facts=FrozenDict(used), defeated_by=defeated_by)
 
 
 def decide(reading: Reading, facts: Facts, fired: Sequence[str],
@@ -236,28 +312,37 @@ def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
-    return _minimal(reading, facts, decisions), _flags(reading, analysis, fired, defeated)
+    done = _resolved(reading, facts, fired)
+    final = done.finish(reading, facts)
+    return cast(dict[Question, Decision], dict(final.decisions)), list(done.flags)
 
 
-def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
+def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName,
+            summary: Callable[[Outcome], str] | None = None) -> Outcome:
     """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+
+    ``summary``, given, makes the outcome's ``summary`` from the outcome without one; it must
+    depend on the facts only as the reading's tests and answers do (as
+    :func:`engine.run.summary.summarise` does), since it is made once per abstract case.
 
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
-    decisions = _minimal(reading, facts, decisions)
-    flags = _flags(reading, analysis, fired, defeated)
-    unknown = sorted({f for d in decisions.values() for f in d.unknown})
+    done = _resolved(reading, facts, fired)
+    final = done.finish(reading, facts)
     prep = _prepared(reading)
-    return Outcome.trusted(
+    decisions = final.decisions
+    outcome = Outcome.trusted(
         reading=reading.id, engine=engine,
         # The answers come from compiled rules, checked against the vocabulary at compile time.
         status=cast(StatusAnswer, decisions["status"].answer),
         point8=cast(Point8Answer, decisions["point8"].answer),
         release=cast(ReleaseAnswer, decisions["release"].answer),
-        flags=tuple(flags), unknown=tuple(unknown),
-        trace=tuple(_step(prep, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired),
-        overridden=tuple(reading.rule(rid).qid for rid in fired if rid in defeated),
-        decisions=FrozenDict[str, Decision](decisions.items()))
+        flags=done.flags, unknown=final.unknown,
+        trace=tuple(_step(prep, rid, facts, done.defeated_by.get(rid, ())) for rid in fired),
+        overridden=done.overridden, decisions=decisions)
+    if summary is None:
+        return outcome
+    if final.summary is None:
+        final.summary = summary(outcome)
+    return outcome.replaced(summary=final.summary)
