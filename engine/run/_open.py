@@ -13,6 +13,7 @@ order of times leaves possible depends on them).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -46,14 +47,18 @@ class _Memo:
             for t in rule.tests:
                 found.setdefault(t.path, set()).update(() if t.instant is None else (t.instant,))
         self.instants = {p: sorted(found[p]) for p in sorted(found)}
+        self.paths = tuple(self.instants.items())
         self.results: dict[tuple[object, ...], dict[Question, tuple[str, ...]]] = {}
 
     def signature(self, facts: Facts) -> tuple[object, ...]:
-        """What the reading can tell of ``facts``: a time's side of each instant, else the value."""
+        """What the reading can tell of ``facts``: where a time lies among the instants it is
+        compared with, else the value. A time is given as (how many instants are at or before
+        its start, how many are before its end): its side of every instant follows."""
         out: list[object] = []
-        for path, instants in self.instants.items():
+        for path, instants in self.paths:
             value = facts.get(path)
-            out.append(tuple(value.compare(i) for i in instants)
+            out.append((bisect.bisect_right(instants, value.lo),
+                        bisect.bisect_left(instants, value.hi))
                        if isinstance(value, Interval) else value)
         return tuple(out)
 
@@ -117,15 +122,17 @@ def _time_context(units: Sequence[str], facts: Facts) -> tuple[object, ...]:
 
 
 def minimal_open(reading: Reading, facts: Facts, candidates: Mapping[Question, Sequence[str]],
-                 answers: Answers) -> dict[Question, tuple[str, ...]]:
+                 answers: Answers, known: tuple[object, ...] | None = None,
+                 ) -> dict[Question, tuple[str, ...]]:
     """Per question, the facts among ``candidates`` (the walk's open facts) on which the answer
-    turns; ``answers`` evaluates the reading on resolved facts (without this minimisation)."""
+    turns; ``answers`` evaluates the reading on resolved facts (without this minimisation).
+    ``known``: the facts' :func:`signature`, where the caller has it already."""
     wanted = {f for fs in candidates.values() for f in fs}
     if not wanted:
         return {q: tuple(candidates.get(q, ())) for q in QUESTIONS}
     memo = _memo(reading)
     units = list(dict.fromkeys(_UNITS.get(f, f) for f in sorted(wanted)))
-    key = (*memo.signature(facts), *_time_context(units, facts),
+    key = (*(memo.signature(facts) if known is None else known), *_time_context(units, facts),
            *(tuple(candidates.get(q, ())) for q in QUESTIONS))
     cache = memo.results
     cached = cache.get(key)

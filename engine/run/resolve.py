@@ -8,13 +8,14 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from typing import cast
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 from engine.base.errors import EvaluationError, Problem
 from engine.base.frozen import FrozenDict
 from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
+from engine.cases.constraints import TIME_ORDER, times_possible
 from engine.cases.facts import Facts, render_value
 from engine.readings.model import Reading, Rule
 from engine.run import _open
@@ -98,22 +99,39 @@ class _Resolved:
     (:func:`_minimal`, whose own cache knows what else that depends on); the summary is kept by
     the facts so kept."""
 
-    __slots__ = ("decisions", "defeated_by", "final", "flags", "open", "overridden")
+    __slots__ = ("by_order", "decisions", "defeated_by", "final", "flags", "open", "overridden",
+                 "timed")
 
     def __init__(self, reading: Reading, facts: Facts, fired: Sequence[str]) -> None:
         analysis, decisions, defeated = _decide_all(reading, facts, fired)
         self.decisions = decisions
         self.open = any(d.unknown for d in decisions.values() if d.answer == "indeterminate")
+        # A time among the open facts: the cut then depends on the times as they are.
+        self.timed = any(f in TIME_ORDER for d in decisions.values() for f in d.unknown)
         self.flags = tuple(_flags(reading, analysis, fired, defeated))
         self.overridden = tuple(reading.rule(rid).qid for rid in fired if rid in defeated)
         self.defeated_by = {rid: tuple(f"{reading.id}.{o}" for o in by)
                             for rid, by in defeated.items()}
         # By the open facts kept per question: (decisions, unknown, summary once made).
         self.final: dict[tuple[tuple[str, ...], ...], _Final] = {}
+        # Without a time open, the cut depends only on whether the case's times are in order.
+        self.by_order: dict[bool, _Final] = {}
 
-    def finish(self, reading: Reading, facts: Facts) -> _Final:
+    def finish(self, reading: Reading, facts: Facts, signature: tuple[object, ...]) -> _Final:
         """The decisions with their open facts cut (see :func:`_minimal`), and what follows."""
-        decisions = _minimal(reading, facts, self.decisions) if self.open else self.decisions
+        if not self.open:
+            decisions = self.decisions
+        elif self.timed:
+            decisions = _minimal(reading, facts, self.decisions, signature)
+        else:
+            in_order = times_possible(facts)
+            known = self.by_order.get(in_order)
+            if known is not None:
+                return known
+            decisions = _minimal(reading, facts, self.decisions, signature)
+            key = tuple(d.unknown for d in decisions.values())
+            known = self.by_order[in_order] = self.final.setdefault(key, _Final(decisions))
+            return known
         key = tuple(d.unknown for d in decisions.values())
         hit = self.final.get(key)
         if hit is None:
@@ -178,13 +196,14 @@ def _prepared(reading: Reading) -> _Prepared:
     return prep
 
 
-def _resolved(reading: Reading, facts: Facts, fired: Sequence[str]) -> _Resolved:
+def _resolved(reading: Reading, facts: Facts, fired: Sequence[str],
+              signature: tuple[object, ...]) -> _Resolved:
     """The answers of ``reading`` given the rules that fired on ``facts``, remembered by what the
     reading can tell of the facts (:func:`engine.run._open.signature`: every test's value is a
     function of it) and the rules that fired; so an engine that fires differently never meets
     another's answers."""
     prep = _prepared(reading)
-    key = (_open.signature(reading, facts), tuple(fired))
+    key = (signature, tuple(fired))
     try:
         hit = prep.resolved.get(key)
     except TypeError:  # a fact value that cannot be a key: resolved every time
@@ -274,8 +293,8 @@ def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
     return analysis, decisions, defeated
 
 
-def _minimal(reading: Reading, facts: Facts,
-             decisions: dict[Question, Decision]) -> dict[Question, Decision]:
+def _minimal(reading: Reading, facts: Facts, decisions: dict[Question, Decision],
+             signature: tuple[object, ...] | None = None) -> dict[Question, Decision]:
     """``decisions`` with each open answer's facts cut to those that change it (exactly, see
     :mod:`engine.run._open`); when no single fact does, the walk's list stays."""
     candidates = {q: d.unknown for q, d in decisions.items() if d.answer == "indeterminate"}
@@ -286,7 +305,7 @@ def _minimal(reading: Reading, facts: Facts,
         _, ds, _ = _decide_all(reading, resolved, fire_reference(reading, resolved))
         return {q: d.answer for q, d in ds.items()}
 
-    kept = _open.minimal_open(reading, facts, candidates, answers)
+    kept = _open.minimal_open(reading, facts, candidates, answers, signature)
     return {q: d.model_copy(update={"unknown": kept[q]}) if kept.get(q) else d
             for q, d in decisions.items()}
 
@@ -312,13 +331,16 @@ def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    done = _resolved(reading, facts, fired)
-    final = done.finish(reading, facts)
+    signature = _open.signature(reading, facts)
+    done = _resolved(reading, facts, fired, signature)
+    final = done.finish(reading, facts, signature)
     return cast(dict[Question, Decision], dict(final.decisions)), list(done.flags)
 
 
 def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName,
-            summary: Callable[[Outcome], str] | None = None) -> Outcome:
+            summary: Callable[[Outcome], str] | None = None,
+            signature: tuple[object, ...] | None = None,
+            extra: Mapping[str, Any] | None = None) -> Outcome:
     """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
 
     ``summary``, given, makes the outcome's ``summary`` from the outcome without one; it must
@@ -328,21 +350,25 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    done = _resolved(reading, facts, fired)
-    final = done.finish(reading, facts)
+    if signature is None:
+        signature = _open.signature(reading, facts)
+    done = _resolved(reading, facts, fired, signature)
+    final = done.finish(reading, facts, signature)
     prep = _prepared(reading)
     decisions = final.decisions
-    outcome = Outcome.trusted(
-        reading=reading.id, engine=engine,
+    fields = {
+        "reading": reading.id, "engine": engine,
         # The answers come from compiled rules, checked against the vocabulary at compile time.
-        status=cast(StatusAnswer, decisions["status"].answer),
-        point8=cast(Point8Answer, decisions["point8"].answer),
-        release=cast(ReleaseAnswer, decisions["release"].answer),
-        flags=done.flags, unknown=final.unknown,
-        trace=tuple(_step(prep, rid, facts, done.defeated_by.get(rid, ())) for rid in fired),
-        overridden=done.overridden, decisions=decisions)
-    if summary is None:
-        return outcome
-    if final.summary is None:
-        final.summary = summary(outcome)
-    return outcome.replaced(summary=final.summary)
+        "status": cast(StatusAnswer, decisions["status"].answer),
+        "point8": cast(Point8Answer, decisions["point8"].answer),
+        "release": cast(ReleaseAnswer, decisions["release"].answer),
+        "flags": done.flags, "unknown": final.unknown,
+        "trace": tuple(_step(prep, rid, facts, done.defeated_by.get(rid, ())) for rid in fired),
+        "overridden": done.overridden, "decisions": decisions}
+    if summary is not None:
+        if final.summary is None:
+            final.summary = summary(Outcome.trusted(**fields))
+        fields["summary"] = final.summary
+    if extra:
+        fields.update(extra)
+    return Outcome.trusted(**fields)
