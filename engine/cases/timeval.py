@@ -279,6 +279,16 @@ def to_interval(value: TimeValue, zone: tzinfo) -> Interval:
     Raises:
         ValueError: a range whose start is not before its end in ``zone``.
     """
+    try:
+        return _interval(value, zone)
+    except TypeError:  # a zone that cannot be a key: computed every time
+        return _interval.__wrapped__(value, zone)
+
+
+# By value and zone: the same times recur across cases, accounts and evaluations (an error is
+# raised again each time, never kept).
+@functools.lru_cache(maxsize=4096)
+def _interval(value: TimeValue, zone: tzinfo) -> Interval:
     if isinstance(value, TimeRange):
         if is_inverted(value, zone):
             raise ValueError(inverted_message(value))

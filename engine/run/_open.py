@@ -13,9 +13,9 @@ order of times leaves possible depends on them).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import weakref
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 
 from engine.base.vocabulary import QUESTIONS, Question
@@ -57,9 +57,8 @@ class _Memo:
         out: list[object] = []
         for path, instants in self.paths:
             value = facts.get(path)
-            out.append((bisect.bisect_right(instants, value.lo),
-                        bisect.bisect_left(instants, value.hi))
-                       if isinstance(value, Interval) else value)
+            out.append((bisect_right(instants, value.lo), bisect_left(instants, value.hi))
+                       if type(value) is Interval else value)
         return tuple(out)
 
 

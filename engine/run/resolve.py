@@ -7,7 +7,6 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -16,9 +15,10 @@ from engine.base.frozen import FrozenDict
 from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
 from engine.cases.constraints import TIME_ORDER, times_possible
-from engine.cases.facts import Facts, render_value
+from engine.cases.facts import Facts
 from engine.readings.model import Reading, Rule
 from engine.run import _open
+from engine.run._steps import Steps
 from engine.run.logic import holds
 from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
 from engine.run.reference import fire_reference
@@ -142,9 +142,11 @@ class _Resolved:
 class _Final:
     """Decisions as an outcome shows them, the facts they leave open, and the summary."""
 
-    __slots__ = ("decisions", "summary", "unknown")
+    __slots__ = ("bases", "decisions", "summary", "unknown")
 
     def __init__(self, decisions: dict[Question, Decision]) -> None:
+        # By engine and whether summarised: every field of the outcome but its trace, in order.
+        self.bases: dict[tuple[str, bool], dict[str, Any]] = {}
         self.decisions = FrozenDict[str, Decision](decisions.items())
         self.unknown = tuple(sorted({f for d in decisions.values() for f in d.unknown}))
         self.summary: str | None = None
@@ -152,29 +154,18 @@ class _Final:
 
 class _Prepared:
     """What resolving needs of each rule of one reading that does not depend on the case, built
-    once per compiled reading: answers by question, citations, the fixed parts of a trace step;
-    and the answers found so far, by abstract case (:func:`_resolved`).
+    once per compiled reading: answers by question, the fixed parts of the trace steps
+    (:class:`engine.run._steps.Steps`); and the answers found so far, by abstract case
+    (:func:`_resolved`)."""
 
-    Outcomes are built with ``trusted`` (no validation) from these trusted values (the engine's own
-    compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
-    """
-
-    __slots__ = ("answering", "answers", "paths", "reading", "resolved", "steps", "used")
+    __slots__ = ("answering", "answers", "reading", "resolved", "steps")
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
         self.answers = {r.id: dict(r.answers) for r in reading.rules}
         self.answering = {q: tuple(r for r in reading.rules if q in self.answers[r.id])
                           for q in QUESTIONS}
-        self.steps = {r.id: {
-            "rule": r.qid, "says": r.says, "cites": tuple(Cite.trusted(
-                source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
-                pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites),
-            "concludes": FrozenDict[str, str](r.answers), "flags": r.flags, "derives": r.derives}
-            for r in reading.rules}
-        # The facts a step shows: each tested path once, in test order, then the derived ones.
-        self.paths = {r.id: tuple(dict.fromkeys(t.path for t in r.tests)) for r in reading.rules}
-        self.used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
+        self.steps = Steps(reading)
         self.resolved: dict[tuple[object, ...], _Resolved] = {}
 
 
@@ -255,23 +246,6 @@ def cites(rule: Rule) -> list[Cite]:
                  pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
 
 
-# Rendered fact values by value: a case's times are rendered once for all its readings' steps.
-_render = functools.lru_cache(maxsize=1024)(render_value)
-
-
-def _step(prep: _Prepared, rid: str, facts: Facts, defeated_by: tuple[str, ...]) -> TraceStep:
-    used: dict[str, str] = {}
-    for path in prep.paths[rid]:
-        if path in facts:
-            value = facts[path]
-            try:
-                used[path] = _render(value)
-            except TypeError:  # a value that cannot be a key
-                used[path] = render_value(value)
-    used.update(prep.used[rid])
-    return TraceStep.trusted(**prep.steps[rid], facts=FrozenDict(used), defeated_by=defeated_by)
-
-
 def decide(reading: Reading, facts: Facts, fired: Sequence[str],
            ) -> tuple[dict[Question, Decision], dict[str, list[str]]]:
     """The decision on each question, and the fired rules that were defeated (by whom).
@@ -346,6 +320,8 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
     ``summary``, given, makes the outcome's ``summary`` from the outcome without one; it must
     depend on the facts only as the reading's tests and answers do (as
     :func:`engine.run.summary.summarise` does), since it is made once per abstract case.
+    ``signature``: the facts' :func:`engine.run._open.signature`, where the caller has it.
+    ``extra``: other fields of the outcome (each already frozen), set as it is built.
 
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
@@ -354,21 +330,43 @@ def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: Engine
         signature = _open.signature(reading, facts)
     done = _resolved(reading, facts, fired, signature)
     final = done.finish(reading, facts, signature)
-    prep = _prepared(reading)
+    steps = _prepared(reading).steps
+    trace = tuple(steps.step(rid, facts, done.defeated_by.get(rid, ())) for rid in fired)
+    base = final.bases.get((engine, summary is not None))
+    if base is None:
+        base = _base(reading, done, final, engine, summary, trace)
+    fields = dict(base)
+    fields["trace"] = trace
+    given = _GIVEN_WITH_SUMMARY if summary is not None else _GIVEN
+    if extra:
+        fields.update(extra)
+        given = given | extra.keys()
+    return Outcome.from_fields(fields, given)
+
+
+_GIVEN = frozenset(("reading", "engine", "status", "point8", "release", "flags", "unknown",
+                    "trace", "overridden", "decisions"))
+_GIVEN_WITH_SUMMARY = _GIVEN | {"summary"}
+
+
+def _base(reading: Reading, done: _Resolved, final: _Final, engine: EngineName,
+          summary: Callable[[Outcome], str] | None, trace: tuple[TraceStep, ...],
+          ) -> dict[str, Any]:
+    """Every field of the outcome but its trace (and ``extra``), in order, kept in ``final``."""
     decisions = final.decisions
-    fields = {
+    fields = Outcome.defaults()
+    fields.update({
         "reading": reading.id, "engine": engine,
         # The answers come from compiled rules, checked against the vocabulary at compile time.
         "status": cast(StatusAnswer, decisions["status"].answer),
         "point8": cast(Point8Answer, decisions["point8"].answer),
         "release": cast(ReleaseAnswer, decisions["release"].answer),
-        "flags": done.flags, "unknown": final.unknown,
-        "trace": tuple(_step(prep, rid, facts, done.defeated_by.get(rid, ())) for rid in fired),
-        "overridden": done.overridden, "decisions": decisions}
+        "flags": done.flags, "unknown": final.unknown, "trace": (),
+        "overridden": done.overridden, "decisions": decisions})
     if summary is not None:
         if final.summary is None:
-            final.summary = summary(Outcome.trusted(**fields))
+            final.summary = summary(Outcome.trusted(**{
+                k: trace if k == "trace" else v for k, v in fields.items() if k in _GIVEN}))
         fields["summary"] = final.summary
-    if extra:
-        fields.update(extra)
-    return Outcome.trusted(**fields)
+    final.bases[(engine, summary is not None)] = fields
+    return fields

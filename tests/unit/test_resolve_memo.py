@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from engine.cases import timeval
+from engine.cases.facts import FactValue, case_facts
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet, load_readings
-from engine.run import _open, resolve
+from engine.readings.to_durable import _case_fact_dumps, case_fact
+from engine.run import _open, evaluate, resolve
 from engine.run.evaluate import EngineChoice, engine_to_use, evaluate_case
 from engine.strategies import boundary_instants, case_records
 from tests.conftest import make_case
@@ -21,6 +24,8 @@ ENGINES: tuple[EngineChoice, ...] = tuple(
 def _forget() -> None:
     resolve._PREPARED.clear()
     _open._MEMOS.clear()
+    evaluate._FIRED.clear()
+    timeval._interval.cache_clear()
 
 
 def _json(case: CaseRecord, readings: ReadingSet, engine: EngineChoice) -> str:
@@ -35,6 +40,16 @@ def test_remembered_answers_equal_fresh_ones(case: CaseRecord) -> None:
         remembered = _json(case, BUNDLED, engine)
         _forget()
         assert _json(case, BUNDLED, engine) == remembered
+    # The case fact durable_rules is given, written piece by piece: json.dumps's text exactly.
+    facts = case_facts(case, BUNDLED.common.default_offset)
+    assert case_fact(facts, "w0") == _case_fact_dumps(facts, "w0")
+
+
+def test_case_fact_text_is_json_dumps_text() -> None:
+    facts: dict[str, FactValue] = {
+        "detainee.affiliation": "caf\u00e9 \u2028\"q\"", "detainee.adverse": False,
+        "proceedings.charges": frozenset({"b", "\u00fc", "a"})}
+    assert case_fact(facts, "w0") == _case_fact_dumps(facts, "w0")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
