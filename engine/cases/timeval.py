@@ -160,6 +160,13 @@ def parse_time_text(text: str) -> LocalTime:
         ValueError: unrecognised syntax (the message lists the accepted forms), or an impossible
             value such as 2020-02-30, month 13, hour 25 or offset +25:00.
     """
+    return _parse_time_text(text)
+
+
+# By text: case files, generated cases and searches write the same times over and over (an
+# error is raised again each time, never kept).
+@functools.lru_cache(maxsize=4096)
+def _parse_time_text(text: str) -> LocalTime:
     match = _TIME.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"{quote(text)} is not a time: expected {ACCEPTED_TIMES}")

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from engine.base.frozen import FrozenDict
+from engine.base.vocabulary import Question
 from engine.cases.catalogue import DERIVED_FROM, FACTS
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
@@ -16,7 +17,7 @@ from engine.readings.model import Reading
 from engine.run import _durable, _open, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
-from engine.run.resolve import decide_and_flag, resolve
+from engine.run.resolve import answers_of, decide_and_flag, resolve
 from engine.run.summary import summarise
 
 EngineChoice = Literal["durable", "reference"]
@@ -77,6 +78,15 @@ def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineNam
 # (:func:`engine.run._open.signature`, of which every test's value is a function). durable_rules
 # runs on every case: its firings are what an evaluation on it reports.
 _FIRED: dict[int, tuple[Reading, dict[tuple[object, ...], list[str]]]] = {}
+
+
+def answers(readings: ReadingSet, reading: Reading, facts: Facts,
+            engine: EngineName) -> dict[Question, str]:
+    """The answers of ``reading`` on ``facts`` alone (no trace, no open facts), on ``engine``
+    (as :func:`fire` chooses it): for searches that evaluate many changed cases."""
+    signature = _open.signature(reading, facts)
+    return answers_of(reading, facts, _fire_known(readings, reading, facts, engine, signature,
+                                                  None), signature)
 
 
 def _fire_known(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName,

@@ -311,6 +311,19 @@ def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
     return cast(dict[Question, Decision], dict(final.decisions)), list(done.flags)
 
 
+def answers_of(reading: Reading, facts: Facts, fired: Sequence[str],
+               signature: tuple[object, ...] | None = None) -> dict[Question, str]:
+    """The answer to each question given the rules that fired (as :func:`resolve` gives them).
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    if signature is None:
+        signature = _open.signature(reading, facts)
+    decisions = _resolved(reading, facts, fired, signature).decisions
+    return {q: decisions[q].answer for q in QUESTIONS}
+
+
 def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName,
             summary: Callable[[Outcome], str] | None = None,
             signature: tuple[object, ...] | None = None,
