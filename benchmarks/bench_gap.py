@@ -27,9 +27,12 @@ from engine.readings.load import ReadingSet, load_readings
 from engine.run.evaluate import EngineChoice, engine_to_use, evaluate_case
 from engine.strategies import boundary_instants, case_records
 
-#: The ceasefire (00:00 Moscow time, 10 November 2020) and the bound of Russia's statements.
+#: The ceasefire (00:00 Moscow time, 10 November 2020), the bound of Russia's first-hand
+#: statements (1 September 2021, Moscow time) and the date of the second-hand report (17 August
+#: 2022, Baku time).
 CEASEFIRE = int(datetime(2020, 11, 9, 21, 0, tzinfo=UTC).timestamp())
 STATEMENTS_END = int(datetime(2021, 8, 31, 21, 0, tzinfo=UTC).timestamp())
+REPORT_DATE = int(datetime(2022, 8, 16, 20, 0, tzinfo=UTC).timestamp())
 SIDES_AT_WAR = ("AM", "AZ")
 FLAG = "all_for_all_policy"
 Answers = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
@@ -49,28 +52,26 @@ def russia_by_hand(case: CaseRecord, default_offset: tzinfo) -> Answers:
     affiliation = case.detainee.affiliation
     known = affiliation != "unknown"
     captured = case.capture_interval(default_offset)
-    if captured is None:
-        before_cf = after_cf = before_end = None
-    else:
-        before_cf = (True if captured.hi <= CEASEFIRE
-                     else False if captured.lo >= CEASEFIRE else None)
-        after_cf = None if before_cf is None else not before_cf
-        before_end = (True if captured.hi <= STATEMENTS_END
-                      else False if captured.lo >= STATEMENTS_END else None)
+
+    def before(instant: int) -> bool | None:
+        if captured is None:
+            return None
+        return True if captured.hi <= instant else False if captured.lo >= instant else None
+
+    before_cf, before_end, before_report = (before(CEASEFIRE), before(STATEMENTS_END),
+                                            before(REPORT_DATE))
+    after_cf = None if before_cf is None else not before_cf
     not_ff = affiliation != "foreign_fighter" if known else None
-    soldier = affiliation in ("armed_forces", "local_defence_forces") if known else None
-    fighter = (affiliation in ("armed_forces", "local_defence_forces", "volunteer")
-               if known else None)
+    soldier = affiliation == "armed_forces" if known else None
     # Each rule: its three-valued tests, by fact path (the order the open facts are listed in).
     pow_ = {"detainee.adverse": adverse, "detainee.affiliation": soldier,
             "capture.time": before_cf}
     covered = {"detainee.adverse": adverse, "detainee.affiliation": not_ff,
                "capture.time": before_cf}
-    outside = {"detainee.adverse": adverse, "detainee.affiliation": not_ff,
-               "capture.time": _all(after_cf, before_end)}
-    not_pow = {"detainee.adverse": adverse, "detainee.affiliation": fighter,
-               "capture.time": _all(after_cf, before_end)}
-    policy = _all(adverse, not_ff)
+    outside = {"detainee.adverse": adverse, "capture.time": _all(after_cf, before_end)}
+    not_pow = {"detainee.adverse": adverse, "detainee.affiliation": not_ff,
+               "capture.time": _all(after_cf, before_report)}
+    policy = _all(adverse, not_ff, before_end)
 
     def decide(*rules: tuple[dict[str, bool | None], str]) -> tuple[str, set[str]]:
         for tests, answer in rules:
@@ -119,10 +120,10 @@ def per_case(run: Callable[[CaseRecord], object], cases: list[CaseRecord], round
     """Microseconds per call of ``run``, best of ``rounds`` passes over ``cases``."""
     best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time()
         for case in cases:
             run(case)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best / len(cases) * 1e6
 
 

@@ -32,17 +32,18 @@ from engine.cases.timeval import Interval
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
 from engine.run import disputes
-from engine.run.evaluate import fire
+from engine.run.evaluate import answers
 from engine.run.outcome import EngineName
-from engine.run.resolve import decide
 
 #: Answers that are no agreement: nobody answers, or the facts leave it open.
 NOT_FIRM = frozenset({"indeterminate", "not_addressed"})
 MAX_CHANGES = 2
 DEFAULT_BUDGET = 20_000
 MAX_DEPENDS_ROWS = 64
+_MAX_APPLIED = 4096
 
 Answers = dict[Question, str]
+ChangesKey = tuple[tuple[str, str, str, tuple[str, ...]], ...]
 
 
 class Budget(Exception):
@@ -65,10 +66,37 @@ class Probe:
     # changes of the same case once per question, and changes that differ only in fields a
     # reading does not read give it the same facts; a hit skips rebuilding the case and its
     # facts. The base cases are kept in _bases so that their ids stay theirs while the probe lives.
-    _changed: dict[tuple[str, int, tuple[tuple[str, str, str, tuple[str, ...]], ...]], Answers] = (
-        field(default_factory=dict))
+    _changed: dict[tuple[str, int, ChangesKey], Answers] = field(default_factory=dict)
     _bases: dict[int, CaseRecord] = field(default_factory=dict)
     _fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    # By (base case, changes): the changed case, and whether it breaks no constraint. The
+    # searches try each change once per question and reading: built and checked once.
+    _applied: dict[tuple[int, ChangesKey], CaseRecord] = field(default_factory=dict)
+    _possible: dict[tuple[int, ChangesKey], bool] = field(default_factory=dict)
+
+    def applied(self, case: CaseRecord, changes: Sequence[_whatif.Value],
+                known: ChangesKey | None = None) -> CaseRecord:
+        """``case`` with ``changes`` applied (:func:`_whatif.apply`), built once per probe
+        (``known``: the changes' :func:`changes_key`, where the caller has it)."""
+        self._bases.setdefault(id(case), case)
+        key = (id(case), changes_key(changes) if known is None else known)
+        found = self._applied.get(key)
+        if found is None:
+            if len(self._applied) >= _MAX_APPLIED:  # bounded: rebuilt rather than grown
+                self._applied.clear()
+            found = self._applied[key] = _whatif.apply(case, changes)
+        return found
+
+    def possible(self, case: CaseRecord, changes: Sequence[_whatif.Value],
+                 known: ChangesKey | None = None) -> bool:
+        """Whether ``case`` with ``changes`` applied breaks no constraint (checked once)."""
+        known = changes_key(changes) if known is None else known
+        key = (id(case), known)
+        found = self._possible.get(key)
+        if found is None:
+            found = self._possible[key] = possible(self.applied(case, changes, known),
+                                                   self.readings.common.default_offset)
+        return found
 
     def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
                                                                             ...]:
@@ -104,7 +132,8 @@ class Probe:
         return {q: disputes.fold(a[q] for a in each) for q in QUESTIONS}
 
     def changed_answers(self, reading: Reading, case: CaseRecord,
-                        changes: Sequence[_whatif.Value]) -> Answers:
+                        changes: Sequence[_whatif.Value], known: ChangesKey | None = None,
+                        ) -> Answers:
         """The reading's answers on ``case`` with ``changes`` applied, as :meth:`answers` gives
         them (counted, same budget), without rebuilding a case already tried.
 
@@ -116,13 +145,15 @@ class Probe:
         read = self._fields[reading.id]
         # The other changes cannot change what the reading reads (its facts, their claims), so
         # the answers, the evaluations counted and the budget are those of the full change.
-        changes = [v for v in changes if v.field in read]
+        kept = [v for v in changes if v.field in read]
         self._bases.setdefault(id(case), case)
-        key = (reading.id, id(case),
-               tuple((v.field, v.text, repr(v.value), v.claimed_by) for v in changes))
+        # The key of the changes kept: the entries of ``known`` for the fields read.
+        mine = (changes_key(kept) if known is None
+                else tuple(k for k in known if k[0] in read))
+        key = (reading.id, id(case), mine)
         found = self._changed.get(key)
         if found is None:
-            found = self._changed[key] = self.answers(reading, _whatif.apply(case, changes))
+            found = self._changed[key] = self.answers(reading, self.applied(case, kept, mine))
         return found
 
     def _evaluate(self, reading: Reading, facts: dict[str, FactValue], counted: bool) -> Answers:
@@ -132,10 +163,13 @@ class Probe:
                 self.cut = True
                 raise Budget
             self.evaluations += counted
-            fired = fire(self.readings, reading, facts, self.engine)
-            decisions, _ = decide(reading, facts, fired)
-            self._cache[key] = {q: decisions[q].answer for q in QUESTIONS}
+            self._cache[key] = answers(self.readings, reading, facts, self.engine)
         return self._cache[key]
+
+
+def changes_key(changes: Sequence[_whatif.Value]) -> ChangesKey:
+    """What identifies ``changes`` (in order) as a key: field, text, value and claimants."""
+    return tuple((v.field, v.text, repr(v.value), v.claimed_by) for v in changes)
 
 
 def joins(cf: Counterfactual, answers: Mapping[str, str]) -> bool:
@@ -178,9 +212,10 @@ def reading_counterfactuals(probe: Probe, reading: Reading, case: CaseRecord,
         try:
             for combo in _candidates(alts, size):
                 # An impossible case is never reported; the answers come from the cache.
-                if not possible(_whatif.apply(case, combo), offset):
+                known = changes_key(combo)
+                if not probe.possible(case, combo, known):
                     continue
-                answers = probe.changed_answers(reading, case, combo)
+                answers = probe.changed_answers(reading, case, combo, known)
                 for q in open_questions:
                     if answers[q] != original[q]:
                         found[q].append((combo, answers[q]))
@@ -209,9 +244,10 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     for size in range(1, MAX_CHANGES + 1):
         try:
             for combo in _candidates(alts, size):
-                if not all(possible(_whatif.apply(c, combo), offset) for c in cases.values()):
+                known = changes_key(combo)
+                if not all(probe.possible(c, combo, known) for c in cases.values()):
                     continue
-                answers = {probe.changed_answers(probe.readings.readings[rid], c, combo)[
+                answers = {probe.changed_answers(probe.readings.readings[rid], c, combo, known)[
                     question] for rid, c in cases.items()}
                 if len(answers) == 1 and not answers & NOT_FIRM:
                     out.append(AgreementChange(question=question, answer=answers.pop(),
@@ -241,8 +277,7 @@ def depends_table(probe: Probe, reading: Reading, case: CaseRecord, question: Qu
         if n >= MAX_DEPENDS_ROWS:
             complete = False
             break
-        changed = _whatif.apply(case, combo)
-        if not possible(changed, offset):
+        if not probe.possible(case, combo):
             continue
         try:
             answer = probe.changed_answers(reading, case, combo)[question]

@@ -161,6 +161,13 @@ def parse_time_text(text: str) -> LocalTime:
         ValueError: unrecognised syntax (the message lists the accepted forms), or an impossible
             value such as 2020-02-30, month 13, hour 25 or offset +25:00.
     """
+    return _parse_time_text(text)
+
+
+# By text: case files, generated cases and searches write the same times over and over (an
+# error is raised again each time, never kept).
+@functools.lru_cache(maxsize=4096)
+def _parse_time_text(text: str) -> LocalTime:
     match = _TIME.fullmatch(text.strip())
     if match is None:
         raise CodedValueError(f"{quote(text)} is not a time: expected {ACCEPTED_TIMES}",
@@ -284,6 +291,16 @@ def to_interval(value: TimeValue, zone: tzinfo) -> Interval:
     Raises:
         ValueError: a range whose start is not before its end in ``zone``.
     """
+    try:
+        return _interval(value, zone)
+    except TypeError:  # a zone that cannot be a key: computed every time
+        return _interval.__wrapped__(value, zone)
+
+
+# By value and zone: the same times recur across cases, accounts and evaluations (an error is
+# raised again each time, never kept).
+@functools.lru_cache(maxsize=4096)
+def _interval(value: TimeValue, zone: tzinfo) -> Interval:
     if isinstance(value, TimeRange):
         if is_inverted(value, zone):
             raise CodedValueError(inverted_message(value), "inverted_range")

@@ -21,6 +21,7 @@ The translation makes durable_rules' known defects unreachable (see
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -189,7 +190,46 @@ def _span_of(reading: Reading, name: str) -> SourceSpan:
 
 
 def case_fact(facts: Facts, sid: str) -> str:
-    """The case as one durable fact, typed exactly as the tests expect."""
+    """The case as one durable fact, typed exactly as the tests expect.
+
+    The text of ``json.dumps`` of that mapping (as :func:`_case_fact_dumps` makes it), written
+    piece by piece from keys encoded once: it is made for every case."""
+    parts = ['{"t": "case", "id": ', _json_str(CASE_ID), ', "sid": ', _json_str(sid)]
+    for path, value in facts.items():
+        if isinstance(value, bool):
+            parts += (_key(path, ""), "true" if value else "false")
+        elif isinstance(value, str):
+            parts += (_key(path, ""), _json_str(value))
+        elif isinstance(value, Interval):
+            parts += (_key(path, "lo"), str(value.lo), _key(path, "hi"), str(value.hi))
+        elif isinstance(value, frozenset) and all(isinstance(v, str) for v in value):
+            parts += (_key(path, ""), "[" + ", ".join(map(_json_str, sorted(value))) + "]")
+        else:  # any other value: as json.dumps writes it
+            return _case_fact_dumps(facts, sid)
+    parts.append("}")
+    return "".join(parts)
+
+
+def _json_str(text: str) -> str:
+    return _ENCODED.get(text) or _encode(text)
+
+
+def _encode(text: str) -> str:
+    encoded: str = json.encoder.encode_basestring_ascii(text)
+    if len(_ENCODED) < 4096:  # the vocabulary and the codes: a few hundred strings at most
+        _ENCODED[text] = encoded
+    return encoded
+
+
+_ENCODED: dict[str, str] = {}
+
+
+@functools.cache
+def _key(path: str, part: str) -> str:
+    return ", " + _json_str(field_name(path, part)) + ": "
+
+
+def _case_fact_dumps(facts: Facts, sid: str) -> str:
     out: dict[str, Any] = {"t": "case", "id": CASE_ID, "sid": sid}
     for path, value in facts.items():
         if isinstance(value, Interval):

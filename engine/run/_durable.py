@@ -192,11 +192,13 @@ def release_owner(owner: object) -> None:
 on_release(release_owner)
 
 
-def fire_durable(program: DurableProgram, facts: Facts, owner: object | None = None) -> list[str]:
+def fire_durable(program: DurableProgram, facts: Facts, owner: object | None = None,
+                 encoded: str | None = None) -> list[str]:
     """Run one case through durable_rules; return the ids of the fired rules in firing order.
 
     ``owner`` (a reading set) holds the ruleset until it is released; without one the ruleset
-    stays registered for the life of the process.
+    stays registered for the life of the process. ``encoded``: ``facts`` as :func:`encode`
+    gives them, where the caller encoded them once for several readings.
 
     Raises:
         BackendError: durable_rules is unavailable or failed, or the program is over its limits.
@@ -213,7 +215,7 @@ def fire_durable(program: DurableProgram, facts: Facts, owner: object | None = N
             if entry.broken:
                 raise BackendError(f"durable_rules ruleset of reading '{program.reading}' was "
                                    f"retired after an earlier failure: {entry.broken}")
-            return _run(dre, entry, facts)
+            return _run(dre, entry, facts if encoded is None else encoded)
 
 
 def _retire(entry: _Entry, what: str) -> BackendError:
@@ -264,10 +266,16 @@ def _rule_id(frames: str, program: DurableProgram) -> str:
     return str(rid)
 
 
-def _run(dre: Any, entry: _Entry, facts: Facts) -> list[str]:
+def encode(facts: Facts) -> str:
+    """The case fact as durable_rules is given it (the same for every reading)."""
+    return case_fact(facts, _SID)
+
+
+def _run(dre: Any, entry: _Entry, facts: Facts | str) -> list[str]:
     handle, program = entry.handle, entry.program
     try:
-        code, state = dre.assert_fact(handle, _case_json(facts))
+        code, state = dre.assert_fact(handle, facts if isinstance(facts, str)
+                                      else _case_json(facts))
     except Exception as exc:
         raise _retire(entry, f"asserting the case: {exc}") from exc
     if code != _OK:

@@ -6,19 +6,21 @@ between the instants the reading compares it with; an unknown enum or party each
 an unknown side each conflict party, with whether the holder is adverse), every combination is
 evaluated, and a fact is kept only if two combinations that differ in it alone give different
 answers (combinations the case constraints rule out are left out). The rules tell no two values
-of one piece apart, so this is exact. Results are cached per
-reading on the abstract signature of the facts it reads.
+of one piece apart, so this is exact. Results are cached per reading on the abstract signature
+of the facts it reads and, when a time is resolved, on the times as they are (which pieces the
+order of times leaves possible depends on them).
 """
 
 from __future__ import annotations
 
 import itertools
 import weakref
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.catalogue import CONFLICT_SIDES, FACTS, THIRD_STATE, is_adverse
-from engine.cases.constraints import times_possible
+from engine.cases.constraints import TIME_ORDER, times_possible
 from engine.cases.facts import Facts, FactValue
 from engine.cases.timeval import Interval
 from engine.readings.model import Reading
@@ -45,15 +47,18 @@ class _Memo:
             for t in rule.tests:
                 found.setdefault(t.path, set()).update(() if t.instant is None else (t.instant,))
         self.instants = {p: sorted(found[p]) for p in sorted(found)}
+        self.paths = tuple(self.instants.items())
         self.results: dict[tuple[object, ...], dict[Question, tuple[str, ...]]] = {}
 
     def signature(self, facts: Facts) -> tuple[object, ...]:
-        """What the reading can tell of ``facts``: a time's side of each instant, else the value."""
+        """What the reading can tell of ``facts``: where a time lies among the instants it is
+        compared with, else the value. A time is given as (how many instants are at or before
+        its start, how many are before its end): its side of every instant follows."""
         out: list[object] = []
-        for path, instants in self.instants.items():
+        for path, instants in self.paths:
             value = facts.get(path)
-            out.append(tuple(value.compare(i) for i in instants)
-                       if isinstance(value, Interval) else value)
+            out.append((bisect_right(instants, value.lo), bisect_left(instants, value.hi))
+                       if type(value) is Interval else value)
         return tuple(out)
 
 
@@ -68,6 +73,13 @@ def _memo(reading: Reading) -> _Memo:
             _MEMOS.clear()
         memo = _MEMOS[id(reading)] = _Memo(reading)
     return memo
+
+
+def signature(reading: Reading, facts: Facts) -> tuple[object, ...]:
+    """What ``reading`` can tell of ``facts``: for each fact its rules test (and the holder), a
+    time's side of each instant they compare it with, any other value itself. Every test's
+    value is a function of it."""
+    return _memo(reading).signature(facts)
 
 
 def _time_pieces(value: FactValue | None, instants: Sequence[int]) -> list[Interval]:
@@ -98,20 +110,33 @@ def _values(memo: _Memo, unit: str, facts: Facts) -> list[dict[str, FactValue]]:
     return []
 
 
+def _time_context(units: Sequence[str], facts: Facts) -> tuple[object, ...]:
+    """What, beyond the signature, decides which resolutions the order of times leaves possible:
+    with a time among ``units``, its pieces (cut at its own bounds) against every other time as
+    it is; else only whether the case's times are in order (they are then never changed)."""
+    if any(u in TIME_ORDER for u in units):
+        return tuple((v.lo, v.hi) if isinstance(v := facts.get(p), Interval) else v
+                     for p in TIME_ORDER)
+    return (times_possible(facts),)
+
+
 def minimal_open(reading: Reading, facts: Facts, candidates: Mapping[Question, Sequence[str]],
-                 answers: Answers) -> dict[Question, tuple[str, ...]]:
+                 answers: Answers, known: tuple[object, ...] | None = None,
+                 ) -> dict[Question, tuple[str, ...]]:
     """Per question, the facts among ``candidates`` (the walk's open facts) on which the answer
-    turns; ``answers`` evaluates the reading on resolved facts (without this minimisation)."""
+    turns; ``answers`` evaluates the reading on resolved facts (without this minimisation).
+    ``known``: the facts' :func:`signature`, where the caller has it already."""
     wanted = {f for fs in candidates.values() for f in fs}
     if not wanted:
         return {q: tuple(candidates.get(q, ())) for q in QUESTIONS}
     memo = _memo(reading)
-    key = memo.signature(facts)
+    units = list(dict.fromkeys(_UNITS.get(f, f) for f in sorted(wanted)))
+    key = (*(memo.signature(facts) if known is None else known), *_time_context(units, facts),
+           *(tuple(candidates.get(q, ())) for q in QUESTIONS))
     cache = memo.results
     cached = cache.get(key)
     if cached is not None:
         return cached
-    units = list(dict.fromkeys(_UNITS.get(f, f) for f in sorted(wanted)))
     options = [_values(memo, u, facts) for u in units]
     size = 1
     for o in options:

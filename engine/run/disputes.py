@@ -71,7 +71,17 @@ class Disputed:
 
 def read_paths(reading: Reading) -> frozenset[str]:
     """The fact paths the rules of ``reading`` test."""
-    return frozenset(t.path for rule in reading.rules for t in rule.tests)
+    hit = _READ.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(_READ) >= 256:
+            _READ.clear()
+        hit = _READ[id(reading)] = reading, frozenset(
+            t.path for rule in reading.rules for t in rule.tests)
+    return hit[1]
+
+
+# Per reading, by identity (the reading is kept so that its id is not reused while it lives).
+_READ: dict[int, tuple[Reading, frozenset[str]]] = {}
 
 
 def abstract(reading: Reading, path: str, value: FactValue | None) -> object:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from engine.base.frozen import FrozenDict
+from engine.base.vocabulary import Question
 from engine.cases.catalogue import DERIVED_FROM, FACTS
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
 from engine.cases.facts import Facts, case_facts
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
-from engine.run import _durable, checks, disputes
+from engine.run import _durable, _open, checks, disputes
 from engine.run.outcome import CaseResult, EngineName, Outcome
 from engine.run.reference import fire_reference
-from engine.run.resolve import decide_and_flag, resolve
+from engine.run.resolve import answers_of, decide_and_flag, resolve
 from engine.run.summary import summarise
 
 EngineChoice = Literal["durable", "reference"]
@@ -78,6 +79,43 @@ def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineNam
     return fire_reference(reading, facts)
 
 
+# Per reading (by identity; the reading kept so that its id is not reused while the entry lives):
+# the rules the reference evaluator fires, by what the reading can tell of the facts
+# (:func:`engine.run._open.signature`, of which every test's value is a function). durable_rules
+# runs on every case: its firings are what an evaluation on it reports.
+_FIRED: dict[int, tuple[Reading, dict[tuple[object, ...], list[str]]]] = {}
+
+
+def answers(readings: ReadingSet, reading: Reading, facts: Facts,
+            engine: EngineName) -> dict[Question, str]:
+    """The answers of ``reading`` on ``facts`` alone (no trace, no open facts), on ``engine``
+    (as :func:`fire` chooses it): for searches that evaluate many changed cases."""
+    signature = _open.signature(reading, facts)
+    return answers_of(reading, facts, _fire_known(readings, reading, facts, engine, signature,
+                                                  None), signature)
+
+
+def _fire_known(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName,
+                signature: tuple[object, ...], encoded: str | None) -> list[str]:
+    if reading_engine(readings, reading.id, engine)[0] == "durable":
+        return _durable.fire_durable(readings.programs[reading.id], facts, readings, encoded)
+    hit = _FIRED.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(_FIRED) >= 256:
+            _FIRED.clear()
+        hit = _FIRED[id(reading)] = reading, {}
+    known = hit[1]
+    try:
+        fired = known.get(signature)
+    except TypeError:  # a fact value that cannot be a key: fired every time
+        return fire_reference(reading, facts)
+    if fired is None:
+        if len(known) >= 4096:
+            known.clear()
+        fired = known[signature] = fire_reference(reading, facts)
+    return list(fired)
+
+
 def reading_records(case: CaseRecord, readings: ReadingSet, account: str = OWN,
                     only: Sequence[str] | None = None,
                     ) -> Mapping[str, tuple[CaseRecord, Mapping[str, str], str]]:
@@ -134,23 +172,64 @@ def supplied_facts(reading: Reading, supplied: Mapping[str, str],
                    outcome: Outcome | None = None) -> dict[str, str]:
     """Who supplied each fact that ``reading``'s rules test, from an account's suppliers (and,
     given the outcome, whether a disputed fact decided an answer)."""
-    tested = disputes.read_paths(reading)
+    return _suppliers(reading, supplied, None if outcome is None else disputes.material(outcome))
+
+
+def _suppliers(reading: Reading, supplied: Mapping[str, str],
+               material: set[str] | None) -> dict[str, str]:
+    """:func:`supplied_facts`, given the disputed fields an answer depends on (None: no
+    outcome yet, disputed fields are said to be ``disputed``)."""
     out = {}
-    for path in FACTS:
-        if path in tested:
-            field = DERIVED_FROM.get(path, (path,))[0]  # a derived fact: its case field
-            out[path] = (supplied.get(field, CASE) if outcome is None
-                         else supplier(outcome, field, supplied))
+    for path, field in _tested_fields(reading):
+        who = supplied.get(field, CASE)
+        if who == DISPUTED and material is not None and field not in material:
+            who = DISPUTED_IMMATERIAL
+        out[path] = who
     return out
 
 
+# Per reading (by identity; the reading is kept so that its id is not reused while the entry
+# lives): the facts its rules test, in catalogue order, each with its case field.
+_TESTED: dict[int, tuple[Reading, tuple[tuple[str, str], ...]]] = {}
+
+
+def _tested_fields(reading: Reading) -> tuple[tuple[str, str], ...]:
+    hit = _TESTED.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(_TESTED) >= 256:
+            _TESTED.clear()
+        tested = disputes.read_paths(reading)
+        # A derived fact is supplied with its case field.
+        hit = _TESTED[id(reading)] = reading, tuple(
+            (path, DERIVED_FROM.get(path, (path,))[0]) for path in FACTS if path in tested)
+    return hit[1]
+
+
 def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord, facts: Facts,
-                     engine: EngineName) -> Outcome:
+                     engine: EngineName, *, summarised: bool = False,
+                     encoded: str | None = None) -> Outcome:
     """The outcome of ``reading`` on ``record`` (whose ``facts`` are given), each disputed
-    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`)."""
+    fact taken as the set of its claimed values (see :mod:`engine.run.disputes`); with its
+    ``summary`` when ``summarised``. ``encoded``: ``facts`` encoded for durable_rules
+    (``_durable.encode``), where the caller shares them between readings."""
     disputed = disputes.disputed(reading, record, readings.common.default_offset)
     if not disputed:
-        return resolve(reading, facts, fire(readings, reading, facts, engine), engine)
+        return _undisputed(readings, reading, facts, engine, summarised, encoded, None)
+    return _disputed(readings, reading, facts, engine, summarised, disputed)
+
+
+def _undisputed(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName,
+                summarised: bool, encoded: str | None, extra: Mapping[str, Any] | None,
+                ) -> Outcome:
+    signature = _open.signature(reading, facts)
+    fired = _fire_known(readings, reading, facts, engine, signature, encoded)
+    return resolve(reading, facts, fired, engine,
+                   summary=(lambda o: summarise(o, reading, facts)) if summarised else None,
+                   signature=signature, extra=extra)
+
+
+def _disputed(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName,
+              summarised: bool, disputed: list[disputes.Disputed]) -> Outcome:
     results: dict[tuple[int, ...], disputes.Result] = {}
     first: Outcome | None = None
     for kinds in itertools.islice(disputes.class_combinations(disputed),
@@ -166,7 +245,8 @@ def evaluate_reading(readings: ReadingSet, reading: Reading, record: CaseRecord,
             results[kinds] = disputes.Result({str(q): d for q, d in decisions.items()}, flags,
                                              [reading.rule(r).qid for r in fired])
     assert first is not None  # the product of non-empty ranges has a first element
-    return disputes.combine(disputed, first, results)
+    outcome = disputes.combine(disputed, first, results)
+    return outcome.replaced(summary=summarise(outcome, reading, facts)) if summarised else outcome
 
 
 def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str] | None = None,
@@ -219,18 +299,28 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     outcomes: dict[str, Outcome] = {}
     # By record: accounts that change nothing (a case without claims) share one record, whose
     # facts are then computed once; the records stay alive in ``records``, so ids are theirs.
-    by_record: dict[int, Facts] = {}
+    by_record: dict[int, tuple[Facts, str | None]] = {}
     for rid, (record, supplied, label) in records.items():
         reading = readings.readings[rid]
-        if id(record) not in by_record:
-            by_record[id(record)] = case_facts(record, readings.common.default_offset)
-        facts = by_record[id(record)]
         ran, note = reading_engine(readings, rid, used)
-        outcome = evaluate_reading(readings, reading, record, facts, ran)
-        outcomes[reading.id] = outcome.model_copy(update={
-            # model_copy does not validate: the mapping is frozen here, as validation would.
-            "account": label,
-            "supplied_by": FrozenDict(supplied_facts(reading, supplied, outcome)),
-            "engine_note": note,
-            "summary": summarise(outcome, reading, facts)})
+        if id(record) not in by_record:
+            computed = case_facts(record, readings.common.default_offset)
+            # Encoded for durable_rules once for every reading that sees these facts.
+            by_record[id(record)] = computed, (_durable.encode(computed) if ran == "durable"
+                                               else None)
+        facts, encoded = by_record[id(record)]
+        if encoded is None and ran == "durable":
+            encoded = _durable.encode(facts)
+            by_record[id(record)] = facts, encoded
+        disputed = disputes.disputed(reading, record, readings.common.default_offset)
+        if not disputed:
+            # No combination of claims: no disputed fact is material to the answers.
+            outcomes[reading.id] = _undisputed(readings, reading, facts, ran, True, encoded, {
+                "account": label, "supplied_by": FrozenDict(_suppliers(reading, supplied, set())),
+                "engine_note": note})
+            continue
+        outcome = _disputed(readings, reading, facts, ran, True, disputed)
+        outcomes[reading.id] = outcome.replaced(
+            account=label, supplied_by=FrozenDict(supplied_facts(reading, supplied, outcome)),
+            engine_note=note)
     return CaseResult(case_id=case.id, title=case.title, source=source, readings=outcomes)

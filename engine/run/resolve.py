@@ -7,16 +7,18 @@ rule that could answer is undecided on this case's facts) and ``not_addressed`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import cast
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 from engine.base.errors import EvaluationError, Problem
 from engine.base.frozen import FrozenDict
 from engine.base.graphs import postorder
 from engine.base.vocabulary import QUESTIONS, Point8Answer, Question, ReleaseAnswer, StatusAnswer
-from engine.cases.facts import Facts, render_value
+from engine.cases.constraints import TIME_ORDER, times_possible
+from engine.cases.facts import Facts
 from engine.readings.model import Reading, Rule
 from engine.run import _open
+from engine.run._steps import Steps
 from engine.run.logic import holds
 from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
 from engine.run.reference import fire_reference
@@ -89,27 +91,82 @@ def _defeated(reading: Reading, fired: Sequence[str]) -> dict[str, list[str]]:
     return {rid: memo[rid] for rid in fired if memo[rid]}
 
 
+class _Resolved:
+    """What one reading answers on one abstract case (see :func:`_resolved`): every part of an
+    outcome but the trace's rendered facts, built once and shared (all of it immutable).
+
+    The facts that keep an answer open are cut to those that change it per case
+    (:func:`_minimal`, whose own cache knows what else that depends on); the summary is kept by
+    the facts so kept."""
+
+    __slots__ = ("by_order", "decisions", "defeated_by", "final", "flags", "open", "overridden",
+                 "timed")
+
+    def __init__(self, reading: Reading, facts: Facts, fired: Sequence[str]) -> None:
+        analysis, decisions, defeated = _decide_all(reading, facts, fired)
+        self.decisions = decisions
+        self.open = any(d.unknown for d in decisions.values() if d.answer == "indeterminate")
+        # A time among the open facts: the cut then depends on the times as they are.
+        self.timed = any(f in TIME_ORDER for d in decisions.values() for f in d.unknown)
+        self.flags = tuple(_flags(reading, analysis, fired, defeated))
+        self.overridden = tuple(reading.rule(rid).qid for rid in fired if rid in defeated)
+        self.defeated_by = {rid: tuple(f"{reading.id}.{o}" for o in by)
+                            for rid, by in defeated.items()}
+        # By the open facts kept per question: (decisions, unknown, summary once made).
+        self.final: dict[tuple[tuple[str, ...], ...], _Final] = {}
+        # Without a time open, the cut depends only on whether the case's times are in order.
+        self.by_order: dict[bool, _Final] = {}
+
+    def finish(self, reading: Reading, facts: Facts, signature: tuple[object, ...]) -> _Final:
+        """The decisions with their open facts cut (see :func:`_minimal`), and what follows."""
+        if not self.open:
+            decisions = self.decisions
+        elif self.timed:
+            decisions = _minimal(reading, facts, self.decisions, signature)
+        else:
+            in_order = times_possible(facts)
+            known = self.by_order.get(in_order)
+            if known is not None:
+                return known
+            decisions = _minimal(reading, facts, self.decisions, signature)
+            key = tuple(d.unknown for d in decisions.values())
+            known = self.by_order[in_order] = self.final.setdefault(key, _Final(decisions))
+            return known
+        key = tuple(d.unknown for d in decisions.values())
+        hit = self.final.get(key)
+        if hit is None:
+            hit = self.final[key] = _Final(decisions)
+        return hit
+
+
+class _Final:
+    """Decisions as an outcome shows them, the facts they leave open, and the summary."""
+
+    __slots__ = ("bases", "decisions", "summary", "unknown")
+
+    def __init__(self, decisions: dict[Question, Decision]) -> None:
+        # By engine and whether summarised: every field of the outcome but its trace, in order.
+        self.bases: dict[tuple[str, bool], dict[str, Any]] = {}
+        self.decisions = FrozenDict[str, Decision](decisions.items())
+        self.unknown = tuple(sorted({f for d in decisions.values() for f in d.unknown}))
+        self.summary: str | None = None
+
+
 class _Prepared:
     """What resolving needs of each rule of one reading that does not depend on the case, built
-    once per compiled reading: answers by question, citations, the fixed parts of a trace step.
+    once per compiled reading: answers by question, the fixed parts of the trace steps
+    (:class:`engine.run._steps.Steps`); and the answers found so far, by abstract case
+    (:func:`_resolved`)."""
 
-    Outcomes are built with ``trusted`` (no validation) from these trusted values (the engine's own
-    compiled data, already frozen: tuples and FrozenDicts), not validated again per case.
-    """
-
-    __slots__ = ("answering", "answers", "cites", "concludes", "needs_used", "reading")
+    __slots__ = ("answering", "answers", "reading", "resolved", "steps")
 
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
         self.answers = {r.id: dict(r.answers) for r in reading.rules}
         self.answering = {q: tuple(r for r in reading.rules if q in self.answers[r.id])
                           for q in QUESTIONS}
-        self.cites = {r.id: tuple(Cite.trusted(
-            source=c.source.id, title=c.source.title, date=c.source.date, url=c.source.url,
-            pin=c.pin, reliability=c.reliability, note=c.note) for c in r.cites)
-            for r in reading.rules}
-        self.concludes = {r.id: FrozenDict[str, str](r.answers) for r in reading.rules}
-        self.needs_used = {r.id: {f"derived.{n}": "true" for n in r.needs} for r in reading.rules}
+        self.steps = Steps(reading)
+        self.resolved: dict[tuple[object, ...], _Resolved] = {}
 
 
 # Keyed by the reading's identity (hashing a compiled reading would walk all of it); the reading
@@ -117,6 +174,8 @@ class _Prepared:
 # compiles readings without end (a fuzzer) rebuilds entries instead of growing.
 _PREPARED: dict[int, _Prepared] = {}
 _MAX_PREPARED = 256
+#: Abstract cases remembered per reading; past it the memo starts again (answers are the same).
+_MAX_RESOLVED = 4096
 
 
 def _prepared(reading: Reading) -> _Prepared:
@@ -126,6 +185,25 @@ def _prepared(reading: Reading) -> _Prepared:
             _PREPARED.clear()
         prep = _PREPARED[id(reading)] = _Prepared(reading)
     return prep
+
+
+def _resolved(reading: Reading, facts: Facts, fired: Sequence[str],
+              signature: tuple[object, ...]) -> _Resolved:
+    """The answers of ``reading`` given the rules that fired on ``facts``, remembered by what the
+    reading can tell of the facts (:func:`engine.run._open.signature`: every test's value is a
+    function of it) and the rules that fired; so an engine that fires differently never meets
+    another's answers."""
+    prep = _prepared(reading)
+    key = (signature, tuple(fired))
+    try:
+        hit = prep.resolved.get(key)
+    except TypeError:  # a fact value that cannot be a key: resolved every time
+        return _Resolved(reading, facts, fired)
+    if hit is None:
+        if len(prep.resolved) >= _MAX_RESOLVED:
+            prep.resolved.clear()
+        hit = prep.resolved[key] = _Resolved(reading, facts, fired)
+    return hit
 
 
 def _decide(reading: Reading, question: Question, analysis: _Analysis, fired: Sequence[str],
@@ -168,15 +246,6 @@ def cites(rule: Rule) -> list[Cite]:
                  pin=c.pin, reliability=c.reliability, note=c.note) for c in rule.cites]
 
 
-def _step(prep: _Prepared, rule: Rule, facts: Facts, defeated_by: list[str]) -> TraceStep:
-    used = {t.path: render_value(facts[t.path]) for t in rule.tests if t.path in facts}
-    used.update(prep.needs_used[rule.id])
-    return TraceStep.trusted(
-        rule=rule.qid, says=rule.says, cites=prep.cites[rule.id], facts=FrozenDict(used),
-        concludes=prep.concludes[rule.id], flags=rule.flags, derives=rule.derives,
-        defeated_by=tuple(f"{prep.reading.id}.{o}" for o in defeated_by))
-
-
 def decide(reading: Reading, facts: Facts, fired: Sequence[str],
            ) -> tuple[dict[Question, Decision], dict[str, list[str]]]:
     """The decision on each question, and the fired rules that were defeated (by whom).
@@ -198,8 +267,8 @@ def _decide_all(reading: Reading, facts: Facts, fired: Sequence[str],
     return analysis, decisions, defeated
 
 
-def _minimal(reading: Reading, facts: Facts,
-             decisions: dict[Question, Decision]) -> dict[Question, Decision]:
+def _minimal(reading: Reading, facts: Facts, decisions: dict[Question, Decision],
+             signature: tuple[object, ...] | None = None) -> dict[Question, Decision]:
     """``decisions`` with each open answer's facts cut to those that change it (exactly, see
     :mod:`engine.run._open`); when no single fact does, the walk's list stays."""
     candidates = {q: d.unknown for q, d in decisions.items() if d.answer == "indeterminate"}
@@ -210,7 +279,7 @@ def _minimal(reading: Reading, facts: Facts,
         _, ds, _ = _decide_all(reading, resolved, fire_reference(reading, resolved))
         return {q: d.answer for q, d in ds.items()}
 
-    kept = _open.minimal_open(reading, facts, candidates, answers)
+    kept = _open.minimal_open(reading, facts, candidates, answers, signature)
     return {q: d.model_copy(update={"unknown": kept[q]}) if kept.get(q) else d
             for q, d in decisions.items()}
 
@@ -236,28 +305,81 @@ def decide_and_flag(reading: Reading, facts: Facts, fired: Sequence[str],
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
-    return _minimal(reading, facts, decisions), _flags(reading, analysis, fired, defeated)
+    signature = _open.signature(reading, facts)
+    done = _resolved(reading, facts, fired, signature)
+    final = done.finish(reading, facts, signature)
+    return cast(dict[Question, Decision], dict(final.decisions)), list(done.flags)
 
 
-def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName) -> Outcome:
-    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+def answers_of(reading: Reading, facts: Facts, fired: Sequence[str],
+               signature: tuple[object, ...] | None = None) -> dict[Question, str]:
+    """The answer to each question given the rules that fired (as :func:`resolve` gives them).
 
     Raises:
         EvaluationError: two undefeated rules fired with different answers to one question.
     """
-    analysis, decisions, defeated = _decide_all(reading, facts, fired)
-    decisions = _minimal(reading, facts, decisions)
-    flags = _flags(reading, analysis, fired, defeated)
-    unknown = sorted({f for d in decisions.values() for f in d.unknown})
-    prep = _prepared(reading)
-    return Outcome.trusted(
-        reading=reading.id, engine=engine,
+    if signature is None:
+        signature = _open.signature(reading, facts)
+    decisions = _resolved(reading, facts, fired, signature).decisions
+    return {q: decisions[q].answer for q in QUESTIONS}
+
+
+def resolve(reading: Reading, facts: Facts, fired: Sequence[str], engine: EngineName,
+            summary: Callable[[Outcome], str] | None = None,
+            signature: tuple[object, ...] | None = None,
+            extra: Mapping[str, Any] | None = None) -> Outcome:
+    """Build the :class:`Outcome` of ``reading`` from the rules that ``engine`` fired, in order.
+
+    ``summary``, given, makes the outcome's ``summary`` from the outcome without one; it must
+    depend on the facts only as the reading's tests and answers do (as
+    :func:`engine.run.summary.summarise` does), since it is made once per abstract case.
+    ``signature``: the facts' :func:`engine.run._open.signature`, where the caller has it.
+    ``extra``: other fields of the outcome (each already frozen), set as it is built.
+
+    Raises:
+        EvaluationError: two undefeated rules fired with different answers to one question.
+    """
+    if signature is None:
+        signature = _open.signature(reading, facts)
+    done = _resolved(reading, facts, fired, signature)
+    final = done.finish(reading, facts, signature)
+    steps = _prepared(reading).steps
+    trace = tuple(steps.step(rid, facts, done.defeated_by.get(rid, ())) for rid in fired)
+    base = final.bases.get((engine, summary is not None))
+    if base is None:
+        base = _base(reading, done, final, engine, summary, trace)
+    fields = dict(base)
+    fields["trace"] = trace
+    given = _GIVEN_WITH_SUMMARY if summary is not None else _GIVEN
+    if extra:
+        fields.update(extra)
+        given = given | extra.keys()
+    return Outcome.from_fields(fields, given)
+
+
+_GIVEN = frozenset(("reading", "engine", "status", "point8", "release", "flags", "unknown",
+                    "trace", "overridden", "decisions"))
+_GIVEN_WITH_SUMMARY = _GIVEN | {"summary"}
+
+
+def _base(reading: Reading, done: _Resolved, final: _Final, engine: EngineName,
+          summary: Callable[[Outcome], str] | None, trace: tuple[TraceStep, ...],
+          ) -> dict[str, Any]:
+    """Every field of the outcome but its trace (and ``extra``), in order, kept in ``final``."""
+    decisions = final.decisions
+    fields = Outcome.defaults()
+    fields.update({
+        "reading": reading.id, "engine": engine,
         # The answers come from compiled rules, checked against the vocabulary at compile time.
-        status=cast(StatusAnswer, decisions["status"].answer),
-        point8=cast(Point8Answer, decisions["point8"].answer),
-        release=cast(ReleaseAnswer, decisions["release"].answer),
-        flags=tuple(flags), unknown=tuple(unknown),
-        trace=tuple(_step(prep, reading.rule(rid), facts, defeated.get(rid, [])) for rid in fired),
-        overridden=tuple(reading.rule(rid).qid for rid in fired if rid in defeated),
-        decisions=FrozenDict[str, Decision](decisions.items()))
+        "status": cast(StatusAnswer, decisions["status"].answer),
+        "point8": cast(Point8Answer, decisions["point8"].answer),
+        "release": cast(ReleaseAnswer, decisions["release"].answer),
+        "flags": done.flags, "unknown": final.unknown, "trace": (),
+        "overridden": done.overridden, "decisions": decisions})
+    if summary is not None:
+        if final.summary is None:
+            final.summary = summary(Outcome.trusted(**{
+                k: trace if k == "trace" else v for k, v in fields.items() if k in _GIVEN}))
+        fields["summary"] = final.summary
+    final.bases[(engine, summary is not None)] = fields
+    return fields

@@ -24,9 +24,8 @@ from engine.cases.load import load_case_dict
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Invariant, Reading
-from engine.run.evaluate import EngineChoice, engine_to_use, fire
+from engine.run.evaluate import EngineChoice, answers, engine_to_use
 from engine.run.logic import holds
-from engine.run.resolve import decide
 from engine.testing.strategies import (
     boundary_instants,
     case_records,
@@ -123,9 +122,8 @@ class _Checker:
     def outcome(self, case: CaseRecord) -> dict[str, str]:
         """The reading's three answers, without building a trace (this runs thousands of times)."""
         facts = case_facts(case, self.offset)
-        decisions, _ = decide(self.reading, facts, fire(self.readings, self.reading, facts,
-                                                         engine_to_use(self.engine)))
-        return {q: d.answer for q, d in decisions.items()}
+        found = answers(self.readings, self.reading, facts, engine_to_use(self.engine))
+        return {str(q): a for q, a in found.items()}
 
     def applies(self, inv: Invariant, case: CaseRecord) -> bool:
         facts = case_facts(case, self.offset)
