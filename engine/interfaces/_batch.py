@@ -23,7 +23,7 @@ from engine.run.evaluate import (
     EngineChoice,
 )
 from engine.run.outcome import CaseResult
-from engine.run.stream import evaluate_stream
+from engine.run.stream import evaluate_stream, evaluate_stream_json
 from engine.testing.expectations import unknown_expectations
 
 P = ParamSpec("P")
@@ -32,27 +32,43 @@ Format = Literal["table", "json", "jsonl", "markdown"]
 
 
 def evaluated(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
-               engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
-               problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
+              engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
+              problems: list[Problem]) -> Iterator[tuple[LoadedCase, CaseResult]]:
     """Each case of ``paths`` with its result, in input order, as soon as it is ready; every
     problem lands in ``problems``: those of the input first, then those of the cases (as a
     batch has always listed them)."""
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    return _collected(evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
+                                      account=account, jobs=jobs), rs, problems)
+
+
+def evaluated_json(paths: Sequence[str], rs: ReadingSet, reading_ids: Sequence[str],
+                   engine: EngineChoice, account: str, jobs: int, input_format: InputFormat,
+                   problems: list[Problem], indent: int | None
+                   ) -> Iterator[tuple[LoadedCase, str]]:
+    """:func:`evaluated` with each result as its JSON text (``model_dump_json(indent=...)``),
+    made by the process that evaluated the case: the cheap way back from a worker."""
+    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    return _collected(evaluate_stream_json(items, rs, only=reading_ids or None, engine=engine,
+                                           account=account, jobs=jobs, indent=indent),
+                      rs, problems)
+
+
+def _collected(stream: Iterator[Problem | tuple[LoadedCase, R | tuple[Problem, ...]]],
+               rs: ReadingSet, problems: list[Problem]) -> Iterator[tuple[LoadedCase, R]]:
     known = list(rs.readings)
     later: list[Problem] = []
-    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
-                                account=account, jobs=jobs):
+    for item in stream:
         if isinstance(item, Problem):
             problems.append(item)
             continue
         loaded, result = item
         later += unknown_expectations(loaded, known)
-        if isinstance(result, CaseResult):
-            yield loaded, result
-        else:
+        if isinstance(result, tuple):
             later += result
+        else:
+            yield loaded, result
     problems += later
-
 
 
 def claims(account: str, loaded: LoadedCase) -> bool:

@@ -12,7 +12,13 @@ from engine.analysis.comparison import CompareReport, Comparison
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.base.errors import Problem
 from engine.cases.load import InputFormat, iter_cases
-from engine.interfaces._batch import Format, batch_command, claims, evaluated
+from engine.interfaces._batch import (
+    Format,
+    batch_command,
+    claims,
+    evaluated,
+    evaluated_json,
+)
 from engine.interfaces._output import write_out
 from engine.interfaces._shared import (
     account_note,
@@ -52,10 +58,16 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                            for r in selected], lambda text: write_out(text, nl=False))
     problems: list[Problem] = []
     claimed = False
-    for loaded, result in evaluated(paths, rs, reading_ids, engine, account, jobs,
-                                     input_format, problems):
-        writer.result(result)
-        claimed = claimed or claims(account, loaded)
+    if fmt in {"json", "jsonl"}:  # results come back from the workers as their JSON text
+        for loaded, text in evaluated_json(paths, rs, reading_ids, engine, account, jobs,
+                                           input_format, problems, writer.json_indent):
+            writer.result_json(text)
+            claimed = claimed or claims(account, loaded)
+    else:
+        for loaded, result in evaluated(paths, rs, reading_ids, engine, account, jobs,
+                                         input_format, problems):
+            writer.result(result)
+            claimed = claimed or claims(account, loaded)
     writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
     account_note(claimed, account)
