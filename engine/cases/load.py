@@ -4,6 +4,10 @@ cases, all at once (:func:`load_cases`) or one at a time (:func:`iter_cases`).
 Nothing is lost in a batch: every invalid case becomes one :class:`Problem` per validation error,
 located at ``file:line:col``, and every valid case is still returned. Case ids must be unique
 across the whole batch. Streaming keeps only the ids seen (and where), never the cases.
+
+A YAML or JSON file (or standard input) larger than the size cap is not refused: it is read
+case by case (each item of a list, each document), each case capped in its turn, so a list of
+any size loads in flat memory (:mod:`engine.base.yamlstream`).
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ from engine.base.errors import (
 )
 from engine.base.sourcefile import (
     STDIN_NAME,
+    TextPieces,
     check_path,
     decode,
     display_name,
-    read_path,
+    open_text,
     read_stream,
     scan_folder,
 )
 from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
+from engine.base.yamlstream import stream_pieces
 from engine.cases._lines import Line, looks_like_jsonl, read_lines
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
@@ -47,8 +53,9 @@ STDIN = "-"
 #: How inputs are read: ``auto`` (JSON Lines for ``*.jsonl`` files, and for standard input when
 #: its first line is a whole JSON object; YAML/JSON otherwise), or one format for every input.
 InputFormat = Literal["auto", "yaml", "jsonl"]
-#: What the sources of a batch yield: a problem, a whole text, or the parsed lines of JSON Lines.
-_Source = Problem | tuple[str, str] | tuple[str, Iterator[Line]]
+#: What the sources of a batch yield: a problem, a whole text, a text too large to be held
+#: (read case by case), or the parsed lines of JSON Lines.
+_Source = Problem | tuple[str, str | TextPieces | Iterator[Line]]
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ class CaseBatch:
 
 def load_cases(
     paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
-    input_format: InputFormat = "auto",
+    input_format: InputFormat = "auto", cap: int = MAX_BYTES,
 ) -> CaseBatch:
     """Load and validate every case in ``paths`` (all held at once; see :func:`iter_cases` to
     stream a caseload of any size).
@@ -102,6 +109,9 @@ def load_cases(
             now; otherwise only ranges inverted in every zone are.
         stdin: the stream ``-`` reads (default :data:`sys.stdin`).
         input_format: see :data:`InputFormat`.
+        cap: a YAML/JSON input of at most this many bytes is read whole; a larger one case
+            by case (each item of a list, each document), each case at most this many
+            characters. JSON Lines is read line by line whatever its size.
 
     Returns:
         The valid cases and the problems; reading never raises for bad input.
@@ -109,7 +119,7 @@ def load_cases(
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     for item in iter_cases(paths, default_zone=default_zone, stdin=stdin,
-                           input_format=input_format):
+                           input_format=input_format, cap=cap):
         if isinstance(item, Problem):
             errors.append(item)
         else:
@@ -119,14 +129,15 @@ def load_cases(
 
 def iter_cases(
     paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
-    input_format: InputFormat = "auto",
+    input_format: InputFormat = "auto", cap: int = MAX_BYTES,
 ) -> Iterator[LoadedCase | Problem]:
     """Load and validate the cases in ``paths`` one at a time, in input order.
 
     Each valid case is yielded as a :class:`LoadedCase` and each problem (unreadable file,
     malformed document, invalid field, duplicate id) as a located :class:`Problem`, as soon as
     it is found; nothing is kept but the ids already seen, so memory does not grow with the
-    caseload. JSON Lines inputs are read line by line, with no cap but one per line.
+    caseload. JSON Lines inputs are read line by line, with no cap but one per line; a YAML or
+    JSON input over ``cap`` bytes case by case, with no cap but one per case.
 
     Args: as :func:`load_cases`.
     """
@@ -134,7 +145,7 @@ def iter_cases(
         paths = [paths]  # one path, not a sequence of one-letter paths
     first_at: dict[str, SourceSpan] = {}
     errors: list[Problem] = []
-    for item in _sources(paths, stdin if stdin is not None else sys.stdin, input_format):
+    for item in _sources(paths, stdin if stdin is not None else sys.stdin, input_format, cap):
         if isinstance(item, Problem):
             yield item
             continue
@@ -146,6 +157,8 @@ def iter_cases(
                 yield from exc.problems
                 continue
             found_items = _items(documents, source, errors)
+        elif isinstance(content, TextPieces):
+            found_items = _piece_items(content, source, errors, cap)
         else:
             found_items = _line_items(content, errors)
         for index, (doc, loc, data) in enumerate(found_items):
@@ -181,6 +194,25 @@ def _line_items(lines: Iterator[Line], errors: list[Problem]
         errors += exc.problems
 
 
+def _piece_items(text: TextPieces, source: str, errors: list[Problem], cap: int
+                 ) -> Iterator[tuple[Document, Loc, object]]:
+    """The cases of a YAML/JSON text too large to hold, read case by case: the items
+    :func:`_items` finds in the whole text, with the same positions and problems."""
+    count = 0
+    try:
+        with text:
+            for doc, loc in stream_pieces(text, source, cap=cap):
+                count += 1
+                if loc:
+                    yield doc, loc, doc.data
+                else:
+                    yield from _items([doc], source, errors)
+    except InputError as exc:
+        errors += exc.problems
+    if not count and not errors:
+        yield from _items([], source, errors)
+
+
 def load_case_dict(
     data: Mapping[str, Any], source: str = "<dict>", *, default_zone: tzinfo | None = None
 ) -> CaseRecord:
@@ -200,14 +232,14 @@ def load_case_dict(
     return record
 
 
-def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat
-             ) -> Iterator[_Source]:
+def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat,
+             cap: int) -> Iterator[_Source]:
     """Yield ``(source, text)`` for every YAML/JSON input, ``(source, lines)`` for every JSON
     Lines one, and a located problem for every input that cannot be read, in order."""
     seen: set[str] = set()
     for raw in paths:
         if str(raw) == STDIN:
-            yield from _stdin(stdin, input_format)
+            yield from _stdin(stdin, input_format, cap)
             continue
         path = Path(raw)
         if (bad_name := _bad_name(str(raw))) is not None:
@@ -235,7 +267,7 @@ def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: In
                     check_path(file, scanned=file is not path)
                     yield display_name(file), _file_lines(file)
                 else:
-                    yield display_name(file), read_path(file, scanned=file is not path)
+                    yield display_name(file), open_text(file, scanned=file is not path, cap=cap)
             except InputError as exc:
                 yield from exc.problems
 
@@ -251,9 +283,9 @@ def _file_lines(file: Path) -> Iterator[Line]:
         yield from read_lines(stream, source)
 
 
-def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]:
+def _stdin(stdin: TextIO | None, input_format: InputFormat, cap: int) -> Iterator[_Source]:
     """Standard input: JSON Lines read line by line (asked for, or detected from its first
-    line), otherwise its whole text under the size cap."""
+    line), otherwise its whole text if it is under the size cap, or case by case."""
     if input_format == "yaml" or stdin is None or stdin.closed:
         try:
             yield STDIN_NAME, read_stream(stdin)
@@ -271,8 +303,9 @@ def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]
         yield STDIN_NAME, read_lines(stream, STDIN_NAME, head)
         return
     try:
-        yield STDIN_NAME, decode(head + _read_rest(stream, MAX_BYTES + 1 - len(head)),
-                                 STDIN_NAME)
+        head += _read_rest(stream, cap + 1 - len(head))
+        yield STDIN_NAME, (TextPieces(stream, STDIN_NAME, head) if len(head) > cap
+                           else decode(head, STDIN_NAME))
     except InputError as exc:
         yield from exc.problems
 
