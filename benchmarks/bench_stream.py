@@ -48,10 +48,12 @@ def generate(n: int, folder: Path) -> Path:
 
 
 def as_yaml_list(jsonl: Path) -> Path:
-    """The cases of a JSON Lines file as one YAML list file."""
+    """The cases of a JSON Lines file as one YAML list file, written case by case (a child
+    process's peak RSS starts from this one's, so this one must stay small)."""
     out = jsonl.with_suffix(".yaml")
-    with jsonl.open(encoding="utf-8") as lines:
-        out.write_text(dump_yaml([json.loads(line) for line in lines]), encoding="utf-8")
+    with jsonl.open(encoding="utf-8") as lines, out.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(dump_yaml([json.loads(line)]))
     return out
 
 
