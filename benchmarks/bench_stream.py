@@ -6,7 +6,11 @@ committed. Each run is ``legal-status evaluate FILE --format jsonl --jobs J`` in
 process; peak RSS is that process's (``wait4``; with ``--jobs 2`` the workers are counted
 apart, as the largest of them).
 
-Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]``.
+A YAML list file over the 5 MiB cap (``--list-size`` cases, read case by case) is timed the same
+way, beside the JSON Lines file of the same cases.
+
+Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]
+[--list-size 10000]``.
 The default sizes take about a minute and a half on 2 cores; add 100000 for the flat-memory
 figure (about five minutes more).
 """
@@ -23,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.base.yamlio import load_documents
+from engine.base.yamlio import dump_yaml, load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +44,16 @@ def generate(n: int, folder: Path) -> Path:
             case = dict(examples[i % len(examples)])
             case["id"] = f"{case['id']}-{i}"
             stream.write(json.dumps(case, ensure_ascii=False) + "\n")
+    return out
+
+
+def as_yaml_list(jsonl: Path) -> Path:
+    """The cases of a JSON Lines file as one YAML list file, written case by case (a child
+    process's peak RSS starts from this one's, so this one must stay small)."""
+    out = jsonl.with_suffix(".yaml")
+    with jsonl.open(encoding="utf-8") as lines, out.open("w", encoding="utf-8") as stream:
+        for line in lines:
+            stream.write(dump_yaml([json.loads(line)]))
     return out
 
 
@@ -69,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--jobs-size", type=int, default=10_000)
+    parser.add_argument("--list-size", type=int, default=10_000)
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     print(f"{os.cpu_count()} core(s), load average {os.getloadavg()[0]:.1f} (wall-clock figures"
@@ -95,8 +110,20 @@ def main() -> None:
             print(f"{options.jobs_size} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
                   f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "
                   f"{children:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x; CPU "
-                  f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes); load average "
-                  f"now {os.getloadavg()[0]:.1f}")
+                  f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes): CPU-time ratio "
+                  f"{two['cpu'] / one['cpu']:.2f}, that is at most "
+                  f"{2 * one['cpu'] / two['cpu']:.2f}x on two idle cores; load average now "
+                  f"{os.getloadavg()[0]:.1f}")
+        if options.list_size:
+            n = options.list_size
+            jsonl = generate(n, Path(tmp))
+            listed = as_yaml_list(jsonl)
+            lines, yaml_list = run(jsonl, 1), run(listed, 1)
+            print(f"{n} cases as one YAML list file ({listed.stat().st_size / 2**20:.1f} MiB, read"
+                  f" case by case), --jobs 1: peak RSS {yaml_list['rss']:.1f} MiB, first line "
+                  f"{yaml_list['first']:.2f} s, {yaml_list['cpu'] / n * 1e3:.2f} ms CPU/case; as "
+                  f"JSON Lines: {lines['rss']:.1f} MiB, {lines['first']:.2f} s, "
+                  f"{lines['cpu'] / n * 1e3:.2f} ms CPU/case")
 
 
 if __name__ == "__main__":

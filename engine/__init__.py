@@ -20,11 +20,9 @@ Everything returned is immutable and typed; every error is an :class:`EngineErro
 from __future__ import annotations
 
 import importlib
+import typing
 
 from engine import _moved
-from engine.analysis.compare import compare_batch, compare_case, summarise
-from engine.analysis.compare_stream import compare_stream
-from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import (
     BackendError,
     CaseFileError,
@@ -36,13 +34,36 @@ from engine.base.errors import (
     SourceSpan,
     UsageError,
 )
-from engine.cases.claims import Claim
-from engine.cases.load import CaseBatch, LoadedCase, iter_cases, load_case_dict, load_cases
-from engine.cases.record import CaseRecord, case_json_schema
-from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
-from engine.run.evaluate import engine_to_use, evaluate_case, reading_records
-from engine.run.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
-from engine.run.stream import evaluate_stream
+
+if typing.TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
+    from engine.analysis.compare import compare_batch, compare_case, summarise
+    from engine.analysis.compare_stream import compare_stream
+    from engine.analysis.comparison import CompareReport, Comparison
+    from engine.cases.claims import Claim
+    from engine.cases.load import CaseBatch, LoadedCase, iter_cases, load_case_dict, load_cases
+    from engine.cases.record import CaseRecord, case_json_schema
+    from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
+    from engine.run.evaluate import engine_to_use, evaluate_case, reading_records
+    from engine.run.outcome import CaseResult, Cite, Decision, Outcome, TraceStep
+    from engine.run.stream import evaluate_stream
+
+#: The façade's names imported on first use, by module: ``import engine`` stays cheap (the
+#: command line's first result is not kept waiting for ``compare``'s machinery), and a name's
+#: module is imported the first time the name is read.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "engine.analysis.compare": ("compare_batch", "compare_case", "summarise"),
+    "engine.analysis.compare_stream": ("compare_stream",),
+    "engine.analysis.comparison": ("CompareReport", "Comparison"),
+    "engine.cases.claims": ("Claim",),
+    "engine.cases.load": ("CaseBatch", "LoadedCase", "iter_cases", "load_case_dict",
+                          "load_cases"),
+    "engine.cases.record": ("CaseRecord", "case_json_schema"),
+    "engine.readings.load": ("ReadingSet", "bundled_rules_dir", "load_readings"),
+    "engine.run.evaluate": ("engine_to_use", "evaluate_case", "reading_records"),
+    "engine.run.outcome": ("CaseResult", "Cite", "Decision", "Outcome", "TraceStep"),
+    "engine.run.stream": ("evaluate_stream",),
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
     "BackendError",
@@ -86,9 +107,18 @@ _moved.install()
 
 
 def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is not None:
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value  # once read, a plain attribute like any other
+        return value
     # ``engine.case`` and the like were attributes once ``engine`` was imported; they still are.
     new = _moved.MOVED.get(f"engine.{name}")
     if new is None:
         raise AttributeError(f"module 'engine' has no attribute {name!r}")
     _moved.warn_moved(f"engine.{name}", new, stacklevel=3)
     return importlib.import_module(new)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

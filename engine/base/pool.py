@@ -5,6 +5,9 @@ can. Each worker process is set up once (``initializer``: the readings, compiled
 are sent to it once), then receives chunks of items and returns their results. The caller sees
 ``(item, result)`` pairs in input order, as if the work had been done in a loop; memory stays
 bounded because only a few chunks are sent ahead of the one being returned.
+
+While the workers start (a fresh interpreter each, which takes a good part of a second), the
+first chunk is done in this process, so the first result is out as soon as with one process.
 """
 
 from __future__ import annotations
@@ -80,10 +83,15 @@ def ordered_map(
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     chunks = _chunks(first, source, chunk)
     try:
-        for batch in chunks:
+        # The first chunk is done here before the workers are asked for (starting one blocks
+        # until its interpreter is up): the first result is not kept waiting for them.
+        for item in next(chunks):
+            yield item, here([send(item)])[0]
+        for batch in islice(chunks, 2 * jobs):
             pending.append((batch, pool.submit(work, [send(i) for i in batch])))
-            if len(pending) >= 2 * jobs:
-                yield from _ready(pending.popleft())
+        for batch in chunks:
+            yield from _ready(pending.popleft())
+            pending.append((batch, pool.submit(work, [send(i) for i in batch])))
         while pending:
             yield from _ready(pending.popleft())
     finally:

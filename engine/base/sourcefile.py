@@ -2,8 +2,10 @@
 
 The size of a file is never taken from ``stat``: pipes, ``/dev/zero`` and other special files
 report 0, so every read stops after :data:`~engine.base.yamlio.MAX_BYTES` + 1 bytes whatever the
-file claims. Folder scans report (and skip) what they cannot read instead of passing over it in
-silence: broken and looping links, and named pipes, which would block a scan forever.
+file claims. A larger file is not refused by :func:`open_text`: it is handed on as
+:class:`TextPieces`, decoded as it is read, for a reader that takes it piece by piece.
+Folder scans report (and skip) what they cannot read instead of passing over it in silence:
+broken and looping links, and named pipes, which would block a scan forever.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any
 
 from engine.base.errors import InputError, Problem, SourceSpan
@@ -70,6 +74,121 @@ def decode(data: bytes, source: str) -> str:
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         where = SourceSpan(source, data.count(b"\n", 0, start) + 1, column)
         raise InputError([Problem(f"not UTF-8 text (byte {start})", where, "not_utf8")]) from None
+
+
+def _not_utf8(data: bytes, start: int, source: str, line: int, column: int,
+              offset: int) -> InputError:
+    """The error for the byte at ``start`` of ``data``, whose first byte is at ``line`` and
+    ``column`` (0-based column) and ``offset`` bytes into the text."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if line_start:
+        column = 0
+    column += len(data[line_start:start].decode("utf-8", "replace")) + 1
+    where = SourceSpan(source, line + data.count(b"\n", 0, start), column)
+    return InputError([Problem(f"not UTF-8 text (byte {offset + start})", where, "not_utf8")])
+
+
+class TextPieces:
+    """The text of a binary stream, decoded from UTF-8 as it is read, for a parser that reads
+    it piece by piece (``read(size)``); any position read so far can still be located
+    (:meth:`locate`: the last pieces are kept), and a byte that is not UTF-8 is an
+    :class:`InputError` at its line and column, as :func:`decode` reports it."""
+
+    def __init__(self, stream: IO[Any], source: str, head: bytes = b"") -> None:
+        self.stream, self.source = stream, source
+        self.pending = head.removeprefix(_BOM)
+        self.started = bool(head)
+        self.read_bytes = 0  # bytes decoded so far (after a byte-order mark)
+        self.read_chars = 0  # characters returned so far
+        self.line, self.column = 1, 0  # where the next character stands (column 0-based)
+        # (first character's index, its line, its column, the text) of the last pieces read.
+        self.recent: deque[tuple[int, int, int, str]] = deque(maxlen=4)
+        self.eof = False
+
+    def read(self, size: int = -1) -> str:
+        """Up to about ``size`` characters (at least one unless the text has ended)."""
+        while not self.eof:
+            try:
+                more = self.stream.read(max(size, 4096))
+            except OSError as exc:
+                raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
+                                          SourceSpan(self.source, self.line,
+                                                     self.column + 1))]) from None
+            if isinstance(more, str):
+                more = more.encode("utf-8", "surrogatepass")
+            if not self.started:
+                more, self.started = more.removeprefix(_BOM), bool(more)
+            data, self.eof = self.pending + more, not more
+            text, self.pending = self._decode(data)
+            if text:
+                return self._returned(text)
+        return ""
+
+    def _decode(self, data: bytes) -> tuple[str, bytes]:
+        try:
+            return data.decode("utf-8"), b""
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and not self.eof \
+                    and len(data) - exc.start < 4:  # a character cut by the read: wait for it
+                return data[:exc.start].decode("utf-8"), data[exc.start:]
+            raise _not_utf8(data, exc.start, self.source, self.line, self.column,
+                            self.read_bytes) from None
+
+    def _returned(self, text: str) -> str:
+        self.recent.append((self.read_chars, self.line, self.column, text))
+        self.read_bytes += len(text.encode("utf-8", "surrogatepass"))
+        self.read_chars += len(text)
+        breaks = text.count("\n")
+        self.line += breaks
+        self.column = len(text) - text.rfind("\n") - 1 if breaks else self.column + len(text)
+        return text
+
+    def locate(self, index: int) -> tuple[int, int]:
+        """The line and column (1-based) of the character at ``index`` of the text, among
+        those read last (an earlier one is located at the start of the oldest kept)."""
+        for start, line, column, text in reversed(self.recent):
+            if index >= start:
+                before = text[:index - start]
+                breaks = before.count("\n")
+                return line + breaks, (len(before) - before.rfind("\n") if breaks
+                                       else column + len(before) + 1)
+        return (self.recent[0][1], self.recent[0][2] + 1) if self.recent else (1, 1)
+
+    def close(self) -> None:
+        """Close the stream."""
+        self.stream.close()
+
+    def __enter__(self) -> TextPieces:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def open_text(path: Path, *, scanned: bool = False, cap: int = MAX_BYTES) -> str | TextPieces:
+    """The text of the file at ``path`` if it holds at most ``cap`` bytes (as
+    :func:`read_path`), otherwise the file open as :class:`TextPieces` (to be closed)."""
+    source = display_name(path)
+    check_path(path, scanned=scanned)
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - returned open, or closed below
+    except OSError as exc:
+        raise InputError([Problem(_stat_problem(exc, path), SourceSpan(source),
+                                  "unreadable_file")]) from None
+    except ValueError:  # a NUL in the name, or a lone surrogate: no file can have it
+        raise InputError([Problem("the file name cannot name a file",
+                                  SourceSpan(source), "bad_file_name")]) from None
+    try:
+        head = stream.read(cap + 1)
+    except OSError as exc:
+        stream.close()
+        raise InputError([Problem(_stat_problem(exc, path), SourceSpan(source),
+                                  "unreadable_file")]) from None
+    if len(head) > cap:
+        return TextPieces(stream, source, head)
+    stream.close()
+    return decode(head, source)
 
 
 def _kind(mode: int) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,14 +255,29 @@ class _Builder:
         return mappings
 
 
-def _reader_problem(exc: yaml.reader.ReaderError, text: str, source: str) -> Problem:
-    """PyYAML's complaint about a raw character, located by line and column."""
-    pos = exc.position
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-    message = refused_character(char) or f"character U+{ord(char):04X} is not allowed"
-    return Problem(message, SourceSpan(source, line, column), "refused_character")
+def yaml_problem(exc: yaml.YAMLError, source: str,
+                 locate: Callable[[int], tuple[int, int]]) -> Problem:
+    """PyYAML's complaint as a located problem; ``locate`` gives the line and column of a
+    character's index in the text (for a refused raw character, which has no mark)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = locate(exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = refused_character(char) or f"character U+{ord(char):04X} is not allowed"
+        return Problem(message, SourceSpan(source, line, column), "refused_character")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        span = SourceSpan(source, mark.line + 1, mark.column + 1) if mark else SourceSpan(source)
+        what = exc.problem or exc.context or "malformed YAML"
+        # PyYAML quotes what it found (an alias name, a tag): whole, it could be megabytes.
+        what = what if len(what) <= 2 * QUOTE_CHARS else what[:2 * QUOTE_CHARS - 3] + "..."
+        return Problem(f"malformed YAML/JSON: {what}", span, "malformed_yaml")
+    return Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1), "malformed_yaml")
+
+
+def _text_locator(text: str) -> Callable[[int], tuple[int, int]]:
+    def locate(pos: int) -> tuple[int, int]:
+        return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return locate
 
 
 def _documents(loader: _Loader | _CLoader, source: str) -> list[Document]:
@@ -318,19 +334,8 @@ def load_documents(text: str, source: str, *, accelerated: bool = True) -> list[
         # The reader checks every character as it is constructed, so this is inside the guard.
         loader = _Loader(text, source)
         docs = _documents(loader, source)
-    except yaml.reader.ReaderError as exc:
-        raise InputError([_reader_problem(exc, text, source)]) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = SourceSpan(source, mark.line + 1, mark.column + 1) if mark else SourceSpan(source)
-        what = exc.problem or exc.context or "malformed YAML"
-        # PyYAML quotes what it found (an alias name, a tag): whole, it could be megabytes.
-        what = what if len(what) <= 2 * QUOTE_CHARS else what[:2 * QUOTE_CHARS - 3] + "..."
-        raise InputError([Problem(f"malformed YAML/JSON: {what}", span,
-                                  "malformed_yaml")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(f"malformed YAML/JSON: {exc}", SourceSpan(source, 1, 1),
-                                  "malformed_yaml")]) from None
+        raise InputError([yaml_problem(exc, source, _text_locator(text))]) from None
     finally:
         if loader is not None:
             loader.dispose()

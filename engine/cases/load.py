@@ -4,17 +4,20 @@ cases, all at once (:func:`load_cases`) or one at a time (:func:`iter_cases`).
 Nothing is lost in a batch: every invalid case becomes one :class:`Problem` per validation error,
 located at ``file:line:col``, and every valid case is still returned. Case ids must be unique
 across the whole batch. Streaming keeps only the ids seen (and where), never the cases.
+
+A YAML or JSON file (or standard input) larger than the size cap is not refused: it is read
+case by case (each item of a list, each document), each case capped in its turn, so a list of
+any size loads in flat memory (:mod:`engine.base.yamlstream`).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -29,28 +32,19 @@ from engine.base.errors import (
     quote,
 )
 from engine.base.sourcefile import (
-    STDIN_NAME,
-    check_path,
-    decode,
-    display_name,
-    read_path,
-    read_stream,
-    scan_folder,
+    TextPieces,
 )
 from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
-from engine.cases import _outputs
-from engine.cases._lines import Line, looks_like_jsonl, read_lines
+from engine.base.yamlstream import stream_pieces
+from engine.cases._inputs import STDIN as STDIN
+from engine.cases._inputs import SUFFIXES as SUFFIXES
+from engine.cases._inputs import InputFormat as InputFormat
+from engine.cases._inputs import sources
+from engine.cases._lines import Line
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
 
 #: File suffixes collected from folders (a file named explicitly is read whatever its suffix).
-SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
-STDIN = "-"
-#: How inputs are read: ``auto`` (JSON Lines for ``*.jsonl`` files, and for standard input when
-#: its first line is a whole JSON object; YAML/JSON otherwise), or one format for every input.
-InputFormat = Literal["auto", "yaml", "jsonl"]
-#: What the sources of a batch yield: a problem, a whole text, or the parsed lines of JSON Lines.
-_Source = Problem | tuple[str, str] | tuple[str, Iterator[Line]]
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ class CaseBatch:
 
 def load_cases(
     paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
-    input_format: InputFormat = "auto",
+    input_format: InputFormat = "auto", cap: int = MAX_BYTES,
 ) -> CaseBatch:
     """Load and validate every case in ``paths`` (all held at once; see :func:`iter_cases` to
     stream a caseload of any size).
@@ -106,6 +100,9 @@ def load_cases(
             now; otherwise only ranges inverted in every zone are.
         stdin: the stream ``-`` reads (default :data:`sys.stdin`).
         input_format: see :data:`InputFormat`.
+        cap: a YAML/JSON input of at most this many bytes is read whole; a larger one case
+            by case (each item of a list, each document), each case at most this many
+            characters. JSON Lines is read line by line whatever its size.
 
     Returns:
         The valid cases and the problems; reading never raises for bad input.
@@ -116,11 +113,11 @@ def load_cases(
         UsageError: ``input_format`` not ``auto``, ``yaml`` or ``jsonl`` (code
             ``invalid_argument``).
     """
-    _check_arguments(paths, default_zone, stdin, input_format)
+    _check_arguments(paths, default_zone, stdin, input_format, cap)
     cases: list[LoadedCase] = []
     errors: list[Problem] = []
     for item in iter_cases(paths, default_zone=default_zone, stdin=stdin,
-                           input_format=input_format):
+                           input_format=input_format, cap=cap):
         if isinstance(item, Problem):
             errors.append(item)
         else:
@@ -130,14 +127,15 @@ def load_cases(
 
 def iter_cases(
     paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
-    input_format: InputFormat = "auto",
+    input_format: InputFormat = "auto", cap: int = MAX_BYTES,
 ) -> Iterator[LoadedCase | Problem]:
     """Load and validate the cases in ``paths`` one at a time, in input order.
 
     Each valid case is yielded as a :class:`LoadedCase` and each problem (unreadable file,
     malformed document, invalid field, duplicate id) as a located :class:`Problem`, as soon as
     it is found; nothing is kept but the ids already seen, so memory does not grow with the
-    caseload. JSON Lines inputs are read line by line, with no cap but one per line.
+    caseload. JSON Lines inputs are read line by line, with no cap but one per line; a YAML or
+    JSON input over ``cap`` bytes case by case, with no cap but one per case.
 
     Args: as :func:`load_cases`.
 
@@ -145,12 +143,12 @@ def iter_cases(
         TypeError, UsageError: as :func:`load_cases`; being a generator, it checks its
             arguments when iteration starts.
     """
-    _check_arguments(paths, default_zone, stdin, input_format)
+    _check_arguments(paths, default_zone, stdin, input_format, cap)
     if isinstance(paths, str | Path):
         paths = [paths]  # one path, not a sequence of one-letter paths
     first_at: dict[str, SourceSpan] = {}
     errors: list[Problem] = []
-    for item in _sources(paths, stdin if stdin is not None else sys.stdin, input_format):
+    for item in sources(paths, stdin if stdin is not None else sys.stdin, input_format, cap):
         if isinstance(item, Problem):
             yield item
             continue
@@ -163,6 +161,9 @@ def iter_cases(
                 continue
             yield from _cases(_items(documents, source, errors), source, errors, default_zone,
                              first_at)
+        elif isinstance(content, TextPieces):
+            yield from _cases(_piece_items(content, source, errors, cap), source, errors,
+                              default_zone, first_at)
         else:
             yield from _cases(_line_items(content, errors), source, errors, default_zone,
                              first_at)
@@ -217,6 +218,25 @@ def _line_items(lines: Iterator[Line], errors: list[Problem]
         errors += exc.problems
 
 
+def _piece_items(text: TextPieces, source: str, errors: list[Problem], cap: int
+                 ) -> Iterator[tuple[Document, Loc, object]]:
+    """The cases of a YAML/JSON text too large to hold, read case by case: the items
+    :func:`_items` finds in the whole text, with the same positions and problems."""
+    count = 0
+    try:
+        with text:
+            for doc, loc in stream_pieces(text, source, cap=cap):
+                count += 1
+                if loc:
+                    yield doc, loc, doc.data
+                else:
+                    yield from _items([doc], source, errors)
+    except InputError as exc:
+        errors += exc.problems
+    if not count and not errors:
+        yield from _items([], source, errors)
+
+
 def load_case_dict(
     data: Mapping[str, Any], source: str = "<dict>", *, default_zone: tzinfo | None = None
 ) -> CaseRecord:
@@ -240,126 +260,15 @@ def load_case_dict(
     return record
 
 
-def _check_arguments(paths: object, zone: object, stdin: object, input_format: object) -> None:
+def _check_arguments(paths: object, zone: object, stdin: object, input_format: object,
+                     cap: object) -> None:
     arguments.paths("paths", paths)
     arguments.zone("default_zone", zone)
     if stdin is not None and not callable(getattr(stdin, "read", None)):
         raise TypeError(f"argument stdin: expected None or a text stream; found a value of type "
                         f"{type(stdin).__name__}")
     arguments.choice("input_format", input_format, ("auto", "yaml", "jsonl"))
-
-
-def _sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat
-             ) -> Iterator[_Source]:
-    """Yield ``(source, text)`` for every YAML/JSON input, ``(source, lines)`` for every JSON
-    Lines one, and a located problem for every input that cannot be read, in order."""
-    seen: set[str] = set()
-    for raw in paths:
-        if str(raw) == STDIN:
-            yield from _stdin(stdin, input_format)
-            continue
-        path = Path(raw)
-        if (bad_name := _bad_name(str(raw))) is not None:
-            yield Problem(bad_name, SourceSpan(display_name(raw)), "bad_file_name")
-            continue
-        if path.is_dir():
-            files, problems = scan_folder(path, SUFFIXES)
-            yield from problems
-            if not files and not problems:
-                yield Problem("no case files (*.yaml, *.yml, *.json, *.jsonl) in this folder",
-                              SourceSpan(display_name(path)), "no_case_files")
-        else:
-            files = [path]
-        for file in files:
-            # The same file named twice (a folder and one of its files) is read once; realpath,
-            # unlike Path.resolve, does not raise on a link loop.
-            real = os.path.realpath(file)
-            if real in seen:
-                continue
-            seen.add(real)
-            lines = input_format == "jsonl" or (
-                input_format == "auto" and file.suffix.lower() == ".jsonl")
-            try:
-                if lines:
-                    check_path(file, scanned=file is not path)
-                    if file is not path and (kind := _outputs.lines_kind(file)):
-                        _note(_outputs.skip_note(display_name(file), kind))
-                        continue
-                    yield display_name(file), _file_lines(file)
-                else:
-                    text = read_path(file, scanned=file is not path)
-                    # A file found in a folder may be the tool's own output: skipped, with a note.
-                    if file is not path and (kind := _outputs.text_kind(text)):
-                        _note(_outputs.skip_note(display_name(file), kind))
-                        continue
-                    yield display_name(file), text
-            except InputError as exc:
-                yield from exc.problems
-
-
-def _note(text: str) -> None:
-    """A note for the user: one line on standard error (not a problem: nothing is wrong)."""
-    print(text, file=sys.stderr)
-
-
-def _file_lines(file: Path) -> Iterator[Line]:
-    source = display_name(file)
-    try:
-        stream = open(file, "rb")  # noqa: SIM115 - closed when the lines run out
-    except OSError as exc:
-        raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(source), "unreadable_file")]) from None
-    with stream:
-        yield from read_lines(stream, source)
-
-
-def _stdin(stdin: TextIO | None, input_format: InputFormat) -> Iterator[_Source]:
-    """Standard input: JSON Lines read line by line (asked for, or detected from its first
-    line), otherwise its whole text under the size cap."""
-    if input_format == "yaml" or stdin is None or stdin.closed:
-        try:
-            yield STDIN_NAME, read_stream(stdin)
-        except InputError as exc:
-            yield from exc.problems
-        return
-    stream: Any = getattr(stdin, "buffer", None) or stdin
-    try:
-        first = stream.readline(MAX_BYTES + 1)
-    except OSError as exc:
-        yield Problem(f"cannot read: {exc.strerror or exc}", SourceSpan(STDIN_NAME, 1, 1),
-                      "unreadable_file")
-        return
-    head = first if isinstance(first, bytes) else first.encode("utf-8", "surrogatepass")
-    if input_format == "jsonl" or looks_like_jsonl(head):
-        yield STDIN_NAME, read_lines(stream, STDIN_NAME, head)
-        return
-    try:
-        yield STDIN_NAME, decode(head + _read_rest(stream, MAX_BYTES + 1 - len(head)),
-                                 STDIN_NAME)
-    except InputError as exc:
-        yield from exc.problems
-
-
-def _read_rest(stream: Any, limit: int) -> bytes:
-    try:
-        rest = stream.read(max(limit, 1))
-    except OSError as exc:
-        raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
-                                  SourceSpan(STDIN_NAME, 1, 1), "unreadable_file")]) from None
-    return rest if isinstance(rest, bytes) else rest.encode("utf-8", "surrogatepass")
-
-
-def _bad_name(name: str) -> str | None:
-    """Why no file can have this name, or None. Only a library caller (or an in-process runner)
-    can pass such a name: the OS refuses a NUL in argv, and decodes other bytes so that they
-    encode back."""
-    if "\x00" in name:
-        return "the file name holds a NUL character"
-    try:
-        os.fsencode(name)
-    except UnicodeEncodeError:
-        return "the file name holds characters no file name can (a lone surrogate)"
-    return None
+    arguments.integer("cap", cap, 1)
 
 
 def _items(

@@ -28,7 +28,7 @@ from engine.run.evaluate import (
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo
-from engine.run.stream import evaluate_stream
+from engine.run.stream import evaluate_stream, evaluate_stream_json
 from engine.testing.expectations import unknown_expectations
 
 P = ParamSpec("P")
@@ -42,18 +42,34 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
     """Each case of ``items`` (as :func:`iter_cases` yields them) with its result, in input
     order, as soon as it is ready; every problem lands in ``problems``: those of the input
     first, then those of the cases (as a batch has always listed them)."""
+    return _collected(evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
+                                      account=account, jobs=jobs), rs, problems)
+
+
+def evaluated_json(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
+                   reading_ids: Sequence[str], engine: EngineChoice, account: str, jobs: int,
+                   problems: list[Problem], indent: int | None
+                   ) -> Iterator[tuple[LoadedCase, str]]:
+    """:func:`evaluated` with each result as its JSON text (``model_dump_json(indent=...)``),
+    made by the process that evaluated the case: the cheap way back from a worker."""
+    return _collected(evaluate_stream_json(items, rs, only=reading_ids or None, engine=engine,
+                                           account=account, jobs=jobs, indent=indent),
+                      rs, problems)
+
+
+def _collected(stream: Iterator[Problem | tuple[LoadedCase, R | tuple[Problem, ...]]],
+               rs: ReadingSet, problems: list[Problem]) -> Iterator[tuple[LoadedCase, R]]:
     later: list[Problem] = []
-    for item in evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
-                                account=account, jobs=jobs):
+    for item in stream:
         if isinstance(item, Problem):
             problems.append(item)
             continue
         loaded, result = item
         later += unknown_expectations(loaded, rs.readings)
-        if isinstance(result, CaseResult):
-            yield loaded, result
-        else:
+        if isinstance(result, tuple):
             later += result
+        else:
+            yield loaded, result
     problems += later
 
 

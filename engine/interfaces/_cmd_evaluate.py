@@ -10,7 +10,14 @@ import click
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.base.errors import Problem
 from engine.cases.load import InputFormat, iter_cases
-from engine.interfaces._batch import Format, batch_command, claims, compare_report, evaluated
+from engine.interfaces._batch import (
+    Format,
+    batch_command,
+    claims,
+    compare_report,
+    evaluated,
+    evaluated_json,
+)
 from engine.interfaces._output import write_out
 from engine.interfaces._report_html import html_report
 from engine.interfaces._shared import (
@@ -56,9 +63,16 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     problems: list[Problem] = []
     claimed = False
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs, problems):
-        writer.result(result)
-        claimed = claimed or claims(account, loaded)
+    if fmt in {"json", "jsonl"}:  # results come back from the workers as their JSON text
+        for loaded, text in evaluated_json(items, rs, reading_ids, engine, account, jobs,
+                                           problems, writer.json_indent):
+            writer.result_json(text)
+            claimed = claimed or claims(account, loaded)
+    else:
+        for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs,
+                                        problems):
+            writer.result(result)
+            claimed = claimed or claims(account, loaded)
     writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
     account_note(claimed, account)

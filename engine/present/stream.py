@@ -71,16 +71,29 @@ class ReportWriter:
 
     def result(self, result: CaseResult) -> None:
         """Write one case's result."""
+        if self.fmt in {"json", "jsonl"}:
+            self.result_json(result.model_dump_json(indent=self.json_indent))
+            return
         self.count += 1
         if self.fmt == "table":
             self.write(table_case(result))
-        elif self.fmt == "markdown":
-            self.write(markdown_case(result, self.ids))
-        elif self.fmt == "jsonl":
-            self.write(result.model_dump_json() + "\n")
         else:
-            self.write(("\n" if self.count == 1 else ",\n")
-                       + _indented(result.model_dump_json(indent=2), "y"))
+            self.write(markdown_case(result, self.ids))
+
+    @property
+    def json_indent(self) -> int | None:
+        """The ``indent`` of the result JSON that :meth:`result_json` takes (json, jsonl)."""
+        return 2 if self.fmt == "json" else None
+
+    def result_json(self, text: str) -> None:
+        """Write one case's result given as ``result.model_dump_json(indent=json_indent)``
+        (made where the case was evaluated: see ``engine.run.stream.evaluate_stream_json``)."""
+        assert self.fmt in {"json", "jsonl"}, "only the JSON formats write JSON text"
+        self.count += 1
+        if self.fmt == "jsonl":
+            self.write(text + "\n")
+        else:
+            self.write(("\n" if self.count == 1 else ",\n") + _indented(text, "y"))
 
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""

@@ -73,19 +73,39 @@ def test_the_valid_case_beside_a_bad_one_is_kept() -> None:
     assert len(batch.errors) == 2
 
 
-def test_oversized_file(tmp_path: Path) -> None:
+def test_oversized_case(tmp_path: Path) -> None:
+    # A file over the cap is read case by case; a case (here the file's one document) over
+    # the cap is refused at its start, without being read whole.
     big = tmp_path / "big.yaml"
-    big.write_text(VALID.format(id="big") + "# " + "x" * MAX_BYTES + "\n")
+    big.write_text(VALID.format(id="big") + "notes: " + "x" * MAX_BYTES + "\n")
     batch = load_cases([big])
     assert batch.cases == ()
-    assert _located(batch.errors) == [(1, 1, "file too large: over 5 MiB")]
+    assert _located(batch.errors) == [(1, 1, "case too large: over 5,242,880 characters (a large"
+                                             " list file is read case by case, each case capped)")]
     assert batch.errors[0].span is not None and batch.errors[0].span.source == str(big)
+
+
+def test_oversized_case_in_a_list(tmp_path: Path) -> None:
+    # The per-case cap, lowered (a 5 MiB case would make a slow test): the cases before the
+    # large one are kept, the large one is refused at its own line and column.
+    path = tmp_path / "list.yaml"
+    cases = [VALID.format(id=f"c{i}") for i in range(3)]
+    big = VALID.format(id="big").replace("capture: {}", "capture: {}\nnotes: " + "y" * 3000)
+    path.write_text("".join("- " + c.replace("\n", "\n  ").rstrip() + "\n"
+                            for c in [*cases, big]))
+    batch = load_cases([path], cap=2000)
+    assert [c.record.id for c in batch.cases] == ["c0", "c1", "c2"]
+    assert _located(batch.errors) == [
+        (13, 3, "case too large: over 2,000 characters (a large list file is read case by"
+                " case, each case capped)")]
 
 
 def test_oversized_stdin() -> None:
 
     batch = load_cases(["-"], stdin=io.StringIO("x" * (MAX_BYTES + 10)))
-    assert [p.message for p in batch.errors] == ["file too large: over 5 MiB"]
+    assert [p.message for p in batch.errors] == [
+        "case too large: over 5,242,880 characters (a large list file is read case by case,"
+        " each case capped)"]
 
 
 def test_not_utf8(tmp_path: Path) -> None:

@@ -146,7 +146,8 @@ def test_evaluate_stream_passes_problems_in_their_place() -> None:
 
 
 @pytest.mark.parametrize("command", [
-    ["evaluate", "--format", "json"], ["evaluate", "--format", "markdown"], ["test"]])
+    ["evaluate", "--format", "json"], ["evaluate", "--format", "jsonl"],
+    ["evaluate", "--format", "markdown"], ["test"]])
 def test_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path, command: list[str]) -> None:
     # More cases than one chunk, so that the pool really runs; a bad line among them.
     path = _jsonl(tmp_path / "many.jsonl", CHUNK * 2 + 5)

@@ -1,0 +1,43 @@
+"""Results sent back from the workers as JSON text: the same text as the results' own dumps,
+and the first chunk done in the calling process while the workers start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from engine.base.errors import Problem
+from engine.base.pool import CHUNK, ordered_map
+from engine.cases.load import iter_cases
+from engine.readings.load import load_readings
+from engine.run.stream import evaluate_stream, evaluate_stream_json
+from tests.conftest import FIXTURES, ROOT
+from tests.unit.test_stream import _jsonl
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_evaluate_stream_json_is_each_results_own_dump(tmp_path: Path, indent: int | None,
+                                                        jobs: int) -> None:
+    rs = load_readings()
+    # More cases than one chunk (the pool runs with jobs 2), bad ones among them.
+    paths = [_jsonl(tmp_path / "many.jsonl", CHUNK + 9), FIXTURES / "cases-bad", ROOT / "cases"]
+    expected = [x if isinstance(x, Problem) or isinstance(x[1], tuple)
+                else (x[0], x[1].model_dump_json(indent=indent))
+                for x in evaluate_stream(iter_cases(paths), rs, jobs=1)]
+    got = list(evaluate_stream_json(iter_cases(paths), rs, jobs=jobs, indent=indent))
+    assert got == expected
+    assert sum(isinstance(x, tuple) and isinstance(x[1], str) for x in got) > CHUNK
+
+
+def _pid(chunk: Sequence[int]) -> list[int]:
+    return [os.getpid() for _ in chunk]
+
+
+def test_the_first_chunk_is_done_here_while_the_workers_start() -> None:
+    pids = [pid for _, pid in ordered_map(_pid, range(CHUNK * 3), lambda x: x, jobs=2)]
+    assert pids[:CHUNK] == [os.getpid()] * CHUNK
+    assert os.getpid() not in pids[CHUNK:]
