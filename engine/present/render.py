@@ -16,6 +16,7 @@ from engine.base.frozen import thaw
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import dump_yaml
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
+from engine.present import markdown as md
 from engine.readings.model import Reading
 from engine.run.outcome import CaseResult, Combination, Dispute, Outcome
 from engine.run.report import ErrorInfo, Report
@@ -102,21 +103,11 @@ def error_line(source: str | None, line: int | None, column: int | None, message
 
 
 def markdown(report: Report) -> str:
-    """The matrix as one Markdown table (one row per case and question)."""
+    """The report as Markdown: the readings, then a section per case (its matrix, flags, open
+    facts, notes and accounts), then the count and the input errors."""
     ids = [r.id for r in report.readings]
-    out = ["| case | question | " + " | ".join(ids) + " | readings differ |",
-           "|---|---|" + "---|" * len(ids) + "---|"]
-    for result in report.results:
-        for q in QUESTIONS:
-            cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
-            out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
-                       + f" | {'yes' if split(result, q) else ''} |")
-    if report.errors:
-        out += ["", "**Input errors**", ""]
-        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
-    out.append("")
-    out.append(f"_Engine: {report.engine}._")
-    return "\n".join(out) + "\n"
+    return (md.head(report.readings) + "".join(md.case(r, ids) for r in report.results)
+            + md.end(len(report.results), report.engine, report.errors))
 
 
 def json_report(report: Report) -> str:

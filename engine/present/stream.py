@@ -11,38 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from engine.base.vocabulary import QUESTIONS
-from engine.present.render import error_line, split, table_case, table_end
+from engine.present import markdown
+from engine.present.render import table_case, table_end
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
 
 Format = Literal["table", "json", "jsonl", "markdown"]
-
-
-def markdown_head(ids: Sequence[str]) -> str:
-    """The Markdown table's header."""
-    return ("| case | question | " + " | ".join(ids) + " | readings differ |\n"
-            + "|---|---|" + "---|" * len(ids) + "---|\n")
-
-
-def markdown_case(result: CaseResult, ids: Sequence[str]) -> str:
-    """One case's rows of the Markdown table (one per question)."""
-    out = []
-    for q in QUESTIONS:
-        cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
-        out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
-                   + f" | {'yes' if split(result, q) else ''} |\n")
-    return "".join(out)
-
-
-def markdown_end(engine: str, errors: Sequence[ErrorInfo]) -> str:
-    """The Markdown report's input errors and engine line."""
-    out: list[str] = []
-    if errors:
-        out += ["", "**Input errors**", ""]
-        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in errors]
-    out += ["", f"_Engine: {engine}._"]
-    return "\n".join(out) + "\n"
 
 
 def _indented(json_text: str, last: str) -> str:
@@ -67,7 +41,7 @@ class ReportWriter:
             head, _, self._tail = skeleton.model_dump_json(indent=2).partition('"results": []')
             self.write(head + '"results": [')
         elif fmt == "markdown":
-            self.write(markdown_head(self.ids))
+            self.write(markdown.head(readings))
 
     def result(self, result: CaseResult) -> None:
         """Write one case's result."""
@@ -75,7 +49,7 @@ class ReportWriter:
         if self.fmt == "table":
             self.write(table_case(result))
         elif self.fmt == "markdown":
-            self.write(markdown_case(result, self.ids))
+            self.write(markdown.case(result, self.ids))
         elif self.fmt == "jsonl":
             self.write(result.model_dump_json() + "\n")
         else:
@@ -87,7 +61,7 @@ class ReportWriter:
         if self.fmt == "table":
             self.write(table_end(self.count, self.engine, errors))
         elif self.fmt == "markdown":
-            self.write(markdown_end(self.engine, errors))
+            self.write(markdown.end(self.count, self.engine, errors))
         elif self.fmt == "jsonl":
             self.write("".join('{"error": ' + e.model_dump_json() + "}\n" for e in errors))
         else:
