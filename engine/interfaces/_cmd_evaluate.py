@@ -21,6 +21,7 @@ from engine.interfaces._shared import (
     input_format_opt,
     jobs_opt,
 )
+from engine.interfaces._term import progress, term
 from engine.present import compare as render_compare
 from engine.present.stream import ReportWriter
 from engine.readings.load import load_readings
@@ -49,13 +50,15 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     selected = rs.select(reading_ids)
     writer = ReportWriter(fmt, engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                           for r in selected], lambda text: write_out(text, nl=False))
+                           for r in selected], lambda text: write_out(text, nl=False), term())
     problems: list[Problem] = []
     claimed = False
-    for loaded, result in evaluated(paths, rs, reading_ids, engine, account, jobs,
-                                     input_format, problems):
-        writer.result(result)
-        claimed = claimed or claims(account, loaded)
+    with progress("evaluating cases") as bar:
+        for loaded, result in evaluated(paths, rs, reading_ids, engine, account, jobs,
+                                         input_format, problems):
+            writer.result(result)
+            bar.advance()
+            claimed = claimed or claims(account, loaded)
     writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
     account_note(claimed, account)
@@ -92,17 +95,19 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     comparisons: list[Comparison] = []  # held: the summary and the report need them all
     claimed = False
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
-                               budget=budget, jobs=jobs, full_tables=full_tables):
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        loaded, done = item
-        claimed = claimed or claims(account, loaded)
-        if isinstance(done, Comparison):
-            comparisons.append(done)
-        else:
-            failed += done
+    with progress("comparing cases") as bar:
+        for item in compare_stream(items, rs, only=reading_ids, account=account, engine=engine,
+                                   budget=budget, jobs=jobs, full_tables=full_tables):
+            if isinstance(item, Problem):
+                problems.append(item)
+                continue
+            loaded, done = item
+            bar.advance()
+            claimed = claimed or claims(account, loaded)
+            if isinstance(done, Comparison):
+                comparisons.append(done)
+            else:
+                failed += done
     report = CompareReport(
         engine=engine_to_use(engine), account=account,
         readings=[ReadingInfo(id=r.id, title=r.title, held_by=r.held_by) for r in selected],
@@ -112,8 +117,9 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)
     else:
-        render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
-        write_out(render_fn(report, summary_only=summary), nl=False)
+        write_out(render_compare.markdown(report, summary_only=summary) if fmt == "markdown"
+                  else render_compare.table(report, summary_only=summary, term=term()),
+                  nl=False)
     engine_note(engine, rs, reading_ids)
     if report.errors:
         if fmt == "json":

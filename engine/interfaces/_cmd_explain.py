@@ -18,6 +18,7 @@ from engine.interfaces._shared import (
     reading_opt,
     rules_opt,
 )
+from engine.interfaces._term import term
 from engine.present import render
 from engine.readings.load import load_readings
 from engine.run.evaluate import (
@@ -63,7 +64,7 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
                 text = ("[\n" if n == 0 else ",\n") + indent(text, "  ")
             write_out(text, nl=not many)
         else:
-            write_out(render.explain(result, rs.readings))
+            write_out(render.explain(result, rs.readings, term()))
     if fmt == "json" and many:
         write_out("\n]")
     engine_note(engine, rs, reading_ids)

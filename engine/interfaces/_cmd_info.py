@@ -17,6 +17,7 @@ from engine.interfaces._shared import (
     guard,
     rules_opt,
 )
+from engine.interfaces._term import term
 from engine.present import coverage, render
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.testing.expectations import unknown_expectations
@@ -45,7 +46,7 @@ def readings(rules_dir: str | None, fmt: str) -> None:
             for r in rs.readings.values()]
         write_out(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        write_out(render.readings_list(rs.readings), nl=False)
+        write_out(render.readings_list(rs.readings, term()), nl=False)
 
 
 

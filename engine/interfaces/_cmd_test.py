@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -23,7 +24,9 @@ from engine.interfaces._shared import (
     reading_opt,
     rules_opt,
 )
+from engine.interfaces._term import progress, term
 from engine.present import render
+from engine.present.console import fit
 from engine.present.junit import check_xml, expectations_xml
 from engine.present.verdicts import (
     CheckReport,
@@ -79,11 +82,14 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
     problems: list[Problem] = []
     cases = checked = mismatched = 0
     claimed = False
+    stack = ExitStack()  # the progress bar, closed before the closing lines are written
     # Kept only for the JSON and JUnit reports, which list every expectation, met or not.
     results: list[ExpectationResult] = []
     keep = fmt == "json" or junit is not None
+    bar = stack.enter_context(progress("testing cases"))
     for loaded, result in evaluated(paths, rs, (), engine, account, jobs, input_format,
                                      problems):
+        bar.advance()
         cases += 1
         claimed = claimed or claims(account, loaded)
         checked += sum(1 for e in loaded.record.expect.values()
@@ -100,6 +106,7 @@ def test_cmd(paths: tuple[str, ...], rules_dir: str | None, engine: EngineChoice
             write_out(f"    trace: {fired}")
             if outcome.unknown:
                 write_out(f"    unknown or undecided: {', '.join(outcome.unknown)}")
+    stack.close()
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     report = ExpectationsReport(engine=engine_to_use(engine), cases=cases, checked=checked,
@@ -150,7 +157,9 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
                        "'legal-status[hypothesis]')", err=True)
         else:
             search = True
-    checked = check_readings((rs, examples, seed, search), [r.id for r in selected], jobs)
+    with progress("checking readings", len(selected), after=0) as bar:
+        checked = check_readings((rs, examples, seed, search), [r.id for r in selected], jobs,
+                                 bar.advance)
     verifications = [v for v, _ in checked]
     results = {r.id: found for r, (_, found) in zip(selected, checked, strict=True)
                if found is not None}
@@ -168,10 +177,12 @@ def check_cmd(reading_ids: tuple[str, ...], rules_dir: str | None, examples: int
             sys.exit(1)
         return
     write_out(render.check_report(verifications, results,
-                                   {r.id: len(r.invariants) for r in selected}), nl=False)
+                                   {r.id: len(r.invariants) for r in selected}, term()),
+              nl=False)
     searched = f"searched on {examples} cases each, seed {seed}" if search else "not searched"
-    write_out("check: " + ("FAILED" if failed else "passed") + f" ({len(selected)} reading(s),"
-               f" {sum(v.combinations for v in verifications)} combinations, {declared} "
-               f"invariant(s) checked, {searched})")
+    write_out("\n".join(fit(["check: " + ("FAILED" if failed else "passed")
+                              + f" ({len(selected)} reading(s), "
+                              f"{sum(v.combinations for v in verifications)} combinations, "
+                              f"{declared} invariant(s) checked, {searched})"], term().width)))
     if failed:
         sys.exit(1)

@@ -2,7 +2,8 @@
 
 Each format is cut into its opening, one piece per result, and its closing (the errors, the
 count), so that a caseload of any size is written as it is evaluated. Table column widths are
-per case (each case is its own block), so nothing needs the whole batch. JSON is still produced
+per case (each case is its own block, fitted to the width it is given), so nothing needs the
+whole batch. JSON is still produced
 by the models: each result's own ``model_dump_json``, indented into the document.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from engine.present import markdown
+from engine.present.console import PLAIN, Term
 from engine.present.render import table_case, table_end
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
@@ -31,8 +33,8 @@ class ReportWriter:
     """
 
     def __init__(self, fmt: Format, engine: str, readings: Sequence[ReadingInfo],
-                 write: Callable[[str], None]) -> None:
-        self.fmt, self.engine, self.write = fmt, engine, write
+                 write: Callable[[str], None], term: Term = PLAIN) -> None:
+        self.fmt, self.engine, self.write, self.term = fmt, engine, write, term
         self.ids = [r.id for r in readings]
         self.count = 0
         self.lines = 0  # JSON Lines written, for the newline rules of the whole renderer
@@ -47,7 +49,7 @@ class ReportWriter:
         """Write one case's result."""
         self.count += 1
         if self.fmt == "table":
-            self.write(table_case(result))
+            self.write(table_case(result, self.term))
         elif self.fmt == "markdown":
             self.write(markdown.case(result, self.ids))
         elif self.fmt == "jsonl":
@@ -59,7 +61,7 @@ class ReportWriter:
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""
         if self.fmt == "table":
-            self.write(table_end(self.count, self.engine, errors))
+            self.write(table_end(self.count, self.engine, errors, self.term))
         elif self.fmt == "markdown":
             self.write(markdown.end(self.count, self.engine, errors))
         elif self.fmt == "jsonl":
@@ -71,10 +73,10 @@ class ReportWriter:
                        + self._tail.replace('"errors": []', '"errors": ' + listed, 1) + "\n")
 
 
-def render_report(report: Report, fmt: Format) -> str:
+def render_report(report: Report, fmt: Format, term: Term = PLAIN) -> str:
     """A whole report in ``fmt``, through the same pieces as the streaming writer."""
     out: list[str] = []
-    writer = ReportWriter(fmt, report.engine, report.readings, out.append)
+    writer = ReportWriter(fmt, report.engine, report.readings, out.append, term)
     for result in report.results:
         writer.result(result)
     writer.finish(report.errors)
