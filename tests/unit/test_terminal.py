@@ -19,7 +19,12 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from engine.base.vocabulary import QUESTIONS
+from engine.cases.load import load_cases
 from engine.interfaces.cli import main
+from engine.present.console import Term, grid, plain_grid, rich_grid
+from engine.readings.load import ReadingSet
+from engine.run.evaluate import evaluate_case
 from tests.conftest import FIXTURES, ROOT
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -118,3 +123,22 @@ def test_check_shows_progress_on_a_terminal_only() -> None:
     assert code == 0 and "checking readings" in shown and "check: passed" in shown
     piped = CliRunner().invoke(main, args)
     assert "checking readings" not in piped.stderr and "checking readings" not in piped.stdout
+
+
+def test_the_plain_fast_path_lays_out_as_rich_does(bundled: ReadingSet) -> None:
+    """Plain tables that fit are laid out without rich (for speed); rich gives the same lines."""
+    results = [evaluate_case(c.record, bundled, source=c.source)
+               for c in load_cases([ROOT / "cases", FIXTURES / "claims"]).cases]
+    checked = 0
+    for result in results:
+        ids = list(result.readings)
+        rows = [["", *ids, ""], *([q, *(getattr(result.readings[r], q) for r in ids),
+                                   "<- readings differ"] for q in QUESTIONS)]
+        stacked = [["", *QUESTIONS], *([r, *(getattr(result.readings[r], q) for q in QUESTIONS)]
+                                       for r in ids)]
+        for table in (rows, stacked):
+            for width in (80, 120):
+                if max(map(len, plain_grid(table))) <= width:
+                    assert grid(table, Term(width=width)) == rich_grid(table, Term(width=width))
+                    checked += 1
+    assert checked > len(results)
