@@ -197,7 +197,8 @@ def table(report: CompareReport, *, summary_only: bool = False, term: Term = PLA
             lines += [*_case_text(c, term), ""]
     if report.summary is not None:
         lines += [*fit(summary_text(report.summary), term.width), ""]
-    lines += fit(_footer(report), term.width)
+    footer = _footer(report)  # the errors stay one per line, as `evaluate` keeps them
+    lines += fit(footer[:1], term.width) + footer[1:]
     return "\n".join(lines) + "\n"
 
 

@@ -92,8 +92,11 @@ def table_end(count: int, engine: str, errors: Sequence[ErrorInfo], term: Term =
     """The table's last lines: the count and every input error."""
     lines = [f"{count} case(s) evaluated with the {engine} engine"
              + (f"; {len(errors)} input error(s):" if errors else ".")]
+    # Each error stays on one line, as `file:line:column: message` that editors and scripts
+    # read (like a compiler's), however wide.
+    lines = fit(lines, term.width)
     lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in errors]
-    return "\n".join(fit(lines, term.width)) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def table(report: Report, term: Term = PLAIN) -> str:
