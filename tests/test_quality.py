@@ -40,7 +40,9 @@ def test_each_third_party_library_is_imported_by_one_module() -> None:
     # yamlstream reads large files with yamlio's loader, from a stream (it needs yaml's events).
     owners = {"yaml": {"base/yamlio.py", "base/yamlstream.py"},
               "durable_rules_engine": {"run/_durable.py"}, "durable": set(),
-              "click": {"interfaces/cli.py", "interfaces/_shared.py", "interfaces/_batch.py"},
+              "click": {"interfaces/cli.py", "interfaces/_shared.py", "interfaces/_batch.py",
+                        "interfaces/_term.py"},
+              "rich": {"present/console.py"},
               "hypothesis": {"testing/strategies.py"},
               "jinja2": {"present/html.py"}, "markupsafe": {"present/html.py"},
               "fastapi": {"interfaces/_service.py", "interfaces/_service_errors.py",

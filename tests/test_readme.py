@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -46,3 +49,21 @@ def test_readme_account_command_runs() -> None:
     done = CliRunner().invoke(main, args)
     assert done.exit_code == 0, done.output
     assert "facts on AM's account" in done.output
+
+
+def test_readme_ci_commands_write_junit_xml(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    block = re.search(r"\*\*In CI\.\*\*.*?```sh\n(.*?)```", README, re.S)
+    assert block, "the README's CI example is missing"
+    monkeypatch.chdir(ROOT)  # the example names its folders relative to the repository
+    for line in block[1].splitlines():
+        args = line.split()[1:]
+        xml = args[args.index("--junit-xml") + 1]
+        args[args.index("--junit-xml") + 1] = str(tmp_path / xml)
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 0, done.output
+        root = ET.parse(tmp_path / xml).getroot()
+        assert root.tag == "testsuites" and int(root.get("tests", "0")) > 0
+        assert root.get("failures") == "0"
+        if "json" in args:
+            assert json.loads(done.stdout)["mismatches"] == 0

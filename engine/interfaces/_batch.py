@@ -76,10 +76,11 @@ def _collected(stream: Iterator[Problem | tuple[LoadedCase, R | tuple[Problem, .
 
 def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
                    reading_ids: Sequence[str], engine: EngineChoice, account: str, *,
-                   budget: int, jobs: int, full_tables: bool, summary: bool
-                   ) -> tuple[CompareReport, bool]:
+                   budget: int, jobs: int, full_tables: bool, summary: bool,
+                   advance: Callable[[], None] = lambda: None) -> tuple[CompareReport, bool]:
     """The ``compare`` report of ``items``, and whether ``account`` names a party that made
-    claims in them. The comparisons are held: the summary and the report need them all."""
+    claims in them (``advance`` is called as each case is done, for a progress bar). The
+    comparisons are held: the summary and the report need them all."""
     selected = rs.select(reading_ids)
     problems: list[Problem] = []
     failed: list[Problem] = []
@@ -91,6 +92,7 @@ def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
             problems.append(item)
             continue
         loaded, done = item
+        advance()
         claimed = claimed or claims(account, loaded)
         if isinstance(done, Comparison):
             comparisons.append(done)

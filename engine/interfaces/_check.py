@@ -8,7 +8,7 @@ back in the order of the readings, the same as on one process.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -36,12 +36,17 @@ def _check_one(settings: Settings, reading_id: str) -> Checked:
     return verification, check_invariants(readings, reading, examples=examples, seed=seed)
 
 
-def check_readings(settings: Settings, reading_ids: Sequence[str], jobs: int) -> list[Checked]:
+def check_readings(settings: Settings, reading_ids: Sequence[str], jobs: int,
+                   on_done: Callable[[], None] = lambda: None) -> list[Checked]:
     """Each reading's verification (proofs included) and, if searched, its invariants' results,
-    in the order of ``reading_ids``.
+    in the order of ``reading_ids``; ``on_done`` is called as each reading's result comes in.
 
     Raises:
         engine.base.pool.WorkerCrash: a worker process died.
     """
-    return [done for _, done in map_with(_check_one, settings, reading_ids, lambda rid: rid,
-                                         jobs=jobs, chunk=1)]
+    out: list[Checked] = []
+    for _, done in map_with(_check_one, settings, reading_ids, lambda rid: rid, jobs=jobs,
+                            chunk=1):
+        out.append(done)
+        on_done()
+    return out

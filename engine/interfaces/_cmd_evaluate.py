@@ -27,6 +27,7 @@ from engine.interfaces._shared import (
     input_format_opt,
     jobs_opt,
 )
+from engine.interfaces._term import progress, term
 from engine.present import compare as render_compare
 from engine.present.stream import ReportWriter
 from engine.readings.load import load_readings
@@ -59,20 +60,23 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     # The other choices are the stream formats (html returned above).
     writer = ReportWriter(cast(Format, fmt), engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                           for r in selected], lambda text: write_out(text, nl=False))
+                           for r in selected], lambda text: write_out(text, nl=False), term())
     problems: list[Problem] = []
     claimed = False
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    if fmt in {"json", "jsonl"}:  # results come back from the workers as their JSON text
-        for loaded, text in evaluated_json(items, rs, reading_ids, engine, account, jobs,
-                                           problems, writer.json_indent):
-            writer.result_json(text)
-            claimed = claimed or claims(account, loaded)
-    else:
-        for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs,
-                                        problems):
-            writer.result(result)
-            claimed = claimed or claims(account, loaded)
+    with progress("evaluating cases") as bar:
+        if fmt in {"json", "jsonl"}:  # results come back from the workers as their JSON text
+            for loaded, text in evaluated_json(items, rs, reading_ids, engine, account, jobs,
+                                               problems, writer.json_indent):
+                writer.result_json(text)
+                bar.advance()
+                claimed = claimed or claims(account, loaded)
+        else:
+            for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs,
+                                            problems):
+                writer.result(result)
+                bar.advance()
+                claimed = claimed or claims(account, loaded)
     writer.finish([ErrorInfo.of(p) for p in problems])
     engine_note(engine, rs, reading_ids)
     account_note(claimed, account)
@@ -107,14 +111,17 @@ def compare(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: str
         sys.exit(html_report("compare", paths, rs, reading_ids, engine, account, input_format,
                              budget))
     items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
-    report, claimed = compare_report(items, rs, reading_ids, engine, account, budget=budget,
-                                     jobs=jobs, full_tables=full_tables, summary=summary)
+    with progress("comparing cases") as bar:
+        report, claimed = compare_report(items, rs, reading_ids, engine, account,
+                                         budget=budget, jobs=jobs, full_tables=full_tables,
+                                         summary=summary, advance=bar.advance)
     account_note(claimed, account)
     if fmt == "json":
         write_out(render_compare.json_report(report), nl=False)
     else:
-        render_fn = render_compare.markdown if fmt == "markdown" else render_compare.table
-        write_out(render_fn(report, summary_only=summary), nl=False)
+        write_out(render_compare.markdown(report, summary_only=summary) if fmt == "markdown"
+                  else render_compare.table(report, summary_only=summary, term=term()),
+                  nl=False)
     engine_note(engine, rs, reading_ids)
     if report.errors:
         if fmt == "json":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import indent
+
 import click
 
 from engine.base.errors import EngineError
@@ -16,6 +18,7 @@ from engine.interfaces._shared import (
     reading_opt,
     rules_opt,
 )
+from engine.interfaces._term import term
 from engine.present import documents, render
 from engine.readings.load import load_readings
 from engine.run.evaluate import (
@@ -31,8 +34,10 @@ from engine.run.evaluate import (
 @rules_opt
 @engine_opt
 @account_opt
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
+              show_default=True,
+              help="json: one document (a list when several cases are explained); jsonl: one "
+                   "case per line.")
 @guard
 def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
             rules_dir: str | None, engine: EngineChoice, account: str, fmt: str) -> None:
@@ -46,12 +51,21 @@ def explain(case_path: str, case_id: str | None, reading_ids: tuple[str, ...],
     if not chosen:
         ids = ", ".join(c.record.id for c in batch.cases) or "none"
         raise EngineError(f"no case '{case_id}' in {case_path} (cases: {ids})")
-    for loaded in chosen:
+    many = len(chosen) > 1
+    for n, loaded in enumerate(chosen):
         result = evaluate_case(loaded.record, rs, only=reading_ids or None, engine=engine,
                                source=loaded.source, account=account)
-        if fmt == "json":
-            write_out(documents.explain_json(result), nl=False)
+        if fmt == "jsonl":
+            write_out(result.model_dump_json())
+        elif fmt == "json" and many:
+            # One document: a list of the cases' objects, written as each is ready.
+            text = ("[\n" if n == 0 else ",\n") + indent(result.model_dump_json(indent=2), "  ")
+            write_out(text, nl=False)
+        elif fmt == "json":
+            write_out(documents.explain_json(result), nl=False)  # as the HTTP API gives it
         else:
-            write_out(render.explain(result, rs.readings))
+            write_out(render.explain(result, rs.readings, term()))
+    if fmt == "json" and many:
+        write_out("\n]")
     engine_note(engine, rs, reading_ids)
     account_note(CaseBatch(tuple(chosen)), account)

@@ -14,6 +14,7 @@ from engine.interfaces._shared import (
     guard,
     rules_opt,
 )
+from engine.interfaces._term import term
 from engine.present import coverage, documents, render
 from engine.readings.load import COMMON, ReadingSet, load_readings
 from engine.testing.expectations import unknown_expectations
@@ -34,7 +35,7 @@ def readings(rules_dir: str | None, fmt: str) -> None:
     elif fmt == "json":
         write_out(documents.readings_json(rs), nl=False)
     else:
-        write_out(render.readings_list(rs.readings), nl=False)
+        write_out(render.readings_list(rs.readings, term()), nl=False)
 
 
 

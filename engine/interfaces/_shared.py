@@ -35,6 +35,9 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
+        except BrokenPipeError:  # the reader left early (`| head -1`): not an error at all
+            silence_stdout()
+            sys.exit(0)
         except OutputError as exc:
             silence_stdout()
             click.echo(f"error: {exc}", err=True)

@@ -13,6 +13,7 @@ from engine.interfaces._cmd_explain import explain
 from engine.interfaces._cmd_info import readings, schema, validate
 from engine.interfaces._cmd_serve import serve
 from engine.interfaces._cmd_test import check_cmd, test_cmd
+from engine.interfaces._term import no_color_option
 
 
 @click.group()
@@ -21,8 +22,10 @@ def main() -> None:
     """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
 
 
+main.params.append(no_color_option())
 for _command in (evaluate, compare, explain, readings, validate, test_cmd, check_cmd, schema,
                  serve):
+    _command.params.append(no_color_option())
     main.add_command(_command)
 
 

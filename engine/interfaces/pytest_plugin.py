@@ -67,6 +67,7 @@ from engine.base.errors import EngineError, InputError, Problem, SourceSpan
 from engine.base.yamlio import MAX_BYTES, load_documents
 from engine.cases.load import SUFFIXES, LoadedCase, load_cases
 from engine.present import render
+from engine.present.console import MIN_WIDTH, Term
 from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
 from engine.run.evaluate import (
     EngineChoice,
@@ -290,7 +291,10 @@ class CaseItem(_ReportingItem):
         if result is not None and mismatches:
             wrong = dict.fromkeys(m.reading for m in mismatches)
             shown = result.model_copy(update={"readings": {r: result.readings[r] for r in wrong}})
-            lines += ["", render.explain(shown, readings.readings).rstrip()]
+            # Laid out at the width of pytest's own report (its terminal, or 80 when piped).
+            width = self.config.get_terminal_writer().fullwidth
+            lines += ["", render.explain(shown, readings.readings,
+                                         Term(width=max(width, MIN_WIDTH))).rstrip()]
         raise CaseFailure("\n".join(lines))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

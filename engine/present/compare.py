@@ -23,7 +23,8 @@ from engine.analysis.counterfactual import NOT_FIRM, joins
 from engine.base.vocabulary import QUESTIONS
 from engine.cases.catalogue import DERIVED_FROM
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
-from engine.present.render import error_line, grid, summary_lines
+from engine.present.console import PLAIN, Term, fit, matrix, paint
+from engine.present.render import error_line, summary_lines
 
 #: Counterfactuals shown per question in the text (the JSON has them all).
 SHOWN = 3
@@ -139,28 +140,28 @@ def _claimed_lines(c: Comparison) -> list[str]:
     return out
 
 
-def _case_text(c: Comparison) -> list[str]:
-    lines = [f"{c.case_id}  ({c.source})", *([f"  {c.title}"] if c.title else [])]
-    lines += summary_lines(c.summaries, indent="  ")
+def _case_text(c: Comparison, term: Term) -> list[str]:
+    lines = [paint(ln, "case", term) for ln in fit([f"{c.case_id}  ({c.source})"], term.width)]
+    lines += fit([f"  {c.title}"] if c.title else [], term.width)
+    lines += summary_lines(c.summaries, indent="  ", width=term.width)
     ids = list(c.answers)
-    rows = [["", *ids, ""]]
-    for q in QUESTIONS:
-        note = "" if c.agreement[q] else f"<- split ({c.crux[q].kind})"
-        rows.append([q, *(getattr(c.answers[r], q) for r in ids), note])
-    lines += grid(rows)
+    lines += matrix(ids, QUESTIONS, [[getattr(c.answers[r], q) for r in ids] for q in QUESTIONS],
+                    ["" if c.agreement[q] else f"split ({c.crux[q].kind})"
+                     for q in QUESTIONS], term)
+    rest: list[str] = []
     if c.claimed:
-        lines.append(f"  accounts: {_accounts(c)}")
-        lines += [f"  {line}" for line in _claimed_lines(c)]
+        rest.append(f"  accounts: {_accounts(c)}")
+        rest += [f"  {line}" for line in _claimed_lines(c)]
     for name, crux in c.crux.items():
-        lines += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
+        rest += ["", *("  " + ln for ln in _paragraph(c, name, crux))]
     for table in c.depends:
-        lines += ["", *("  " + ln for ln in _depends(table))]
+        rest += ["", *("  " + ln for ln in _depends(table))]
     if c.search.unmoved:
-        lines += ["", f"  No change of up to {c.search.max_changes} facts changes: "
-                  + ", ".join(c.search.unmoved)]
+        rest += ["", f"  No change of up to {c.search.max_changes} facts changes: "
+                 + ", ".join(c.search.unmoved)]
     if c.search.note:
-        lines += ["", f"  note: {c.search.note}"]
-    return lines
+        rest += ["", f"  note: {c.search.note}"]
+    return lines + fit(rest, term.width)
 
 
 def summary_text(summary: Summary) -> list[str]:
@@ -187,15 +188,17 @@ def _footer(report: CompareReport) -> list[str]:
     return lines
 
 
-def table(report: CompareReport, *, summary_only: bool = False) -> str:
-    """The comparison as text: per case the matrix, then a paragraph per split question."""
+def table(report: CompareReport, *, summary_only: bool = False, term: Term = PLAIN) -> str:
+    """The comparison as text: per case the matrix, then a paragraph per split question, every
+    line fitted to ``term.width``."""
     lines: list[str] = []
     if not summary_only:
         for c in report.comparisons:
-            lines += [*_case_text(c), ""]
+            lines += [*_case_text(c, term), ""]
     if report.summary is not None:
-        lines += [*summary_text(report.summary), ""]
-    lines += _footer(report)
+        lines += [*fit(summary_text(report.summary), term.width), ""]
+    footer = _footer(report)  # the errors stay one per line, as `evaluate` keeps them
+    lines += fit(footer[:1], term.width) + footer[1:]
     return "\n".join(lines) + "\n"
 
 

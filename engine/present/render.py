@@ -16,6 +16,8 @@ from engine.base.frozen import thaw
 from engine.base.vocabulary import QUESTIONS
 from engine.base.yamlio import dump_yaml
 from engine.cases.claims import CASE, DISPUTED, DISPUTED_IMMATERIAL, UNCONTESTED
+from engine.present import markdown as md
+from engine.present.console import PLAIN, Term, fit, matrix, paint
 from engine.readings.model import Reading
 from engine.run.outcome import CaseResult, Combination, Dispute, Outcome
 from engine.run.report import ErrorInfo, Report
@@ -29,13 +31,6 @@ _SUPPLIED = {UNCONTESTED: "as all claims agree",
                                   "answers)"}
 _MARK = {"second_hand": " [second-hand]", "unverified": " [unverified]",
          "inference": " [inference]", "first_hand": ""}
-
-
-def grid(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    """Rows of cells as aligned columns (trailing blanks trimmed)."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            for r in rows]
 
 
 def split(result: CaseResult, question: str) -> bool:
@@ -54,46 +49,60 @@ def _claimed(result: CaseResult) -> bool:
     return any(s != CASE for o in result.readings.values() for s in o.supplied_by.values())
 
 
-def table_case(result: CaseResult) -> str:
-    """One case of the side-by-side matrix: readings across, questions down (the whole
-    matrix is these, case by case, then :func:`table_end`)."""
-    lines = [f"{result.case_id}  ({result.source})", *([f"  {result.title}"]
-                                                      if result.title else [])]
+def table_case(result: CaseResult, term: Term = PLAIN) -> str:
+    """One case of the side-by-side matrix: readings across, questions down, or stacked where
+    that is too wide for ``term.width`` (the whole matrix is these, case by case, then
+    :func:`table_end`; each case's layout is its own, so none needs the whole batch)."""
+    head = fit([f"{result.case_id}  ({result.source})"], term.width)
+    lines = [paint(ln, "case", term) for ln in head]
+    lines += fit([f"  {result.title}"] if result.title else [], term.width)
     ids = list(result.readings)
-    rows = [["", *ids, ""]]
-    for q in QUESTIONS:
-        rows.append([q, *(getattr(result.readings[r], q) for r in ids),
-                     "<- readings differ" if split(result, q) else ""])
-    lines += grid(rows)
+    lines += matrix(ids, QUESTIONS, [[getattr(result.readings[r], q) for r in ids]
+                                     for q in QUESTIONS],
+                    ["readings differ" if split(result, q) else "" for q in QUESTIONS], term)
+    facts: list[str] = []
     flags = [f"{r}: {', '.join(o.flags)}" for r, o in result.readings.items() if o.flags]
     unknown = [f"{r}: {', '.join(_unknown_text(o))}" for r, o in result.readings.items()
                if o.unknown]
     if flags:
-        lines.append("  flags    " + "; ".join(flags))
+        facts.append("  flags    " + "; ".join(flags))
     if unknown:
-        lines.append("  unknown  " + "; ".join(unknown))
+        facts.append("  unknown  " + "; ".join(unknown))
     notes = [f"{r}: {o.dispute.note}" for r, o in result.readings.items()
              if o.dispute and o.dispute.note and o.dispute.evaluated < o.dispute.distinct]
     if notes:
-        lines.append("  note     " + "; ".join(notes))
+        facts.append("  note     " + "; ".join(notes))
     if _claimed(result):
-        lines.append("  account  " + "; ".join(
+        facts.append("  account  " + "; ".join(
             f"{r}: {o.account}" for r, o in result.readings.items()))
+    lines += _hang(facts, term.width)
     return "\n".join(lines) + "\n\n"
 
 
-def table_end(count: int, engine: str, errors: Sequence[ErrorInfo]) -> str:
+def _hang(lines: list[str], width: int) -> list[str]:
+    """Labelled lines (``  label    text``) wrapped under their text, not their label."""
+    out: list[str] = []
+    for line in lines:
+        out += textwrap.wrap(line, width, subsequent_indent=" " * 11, break_long_words=False,
+                             break_on_hyphens=False) if len(line) > width else [line]
+    return out
+
+
+def table_end(count: int, engine: str, errors: Sequence[ErrorInfo], term: Term = PLAIN) -> str:
     """The table's last lines: the count and every input error."""
     lines = [f"{count} case(s) evaluated with the {engine} engine"
              + (f"; {len(errors)} input error(s):" if errors else ".")]
+    # Each error stays on one line, as `file:line:column: message` that editors and scripts
+    # read (like a compiler's), however wide.
+    lines = fit(lines, term.width)
     lines += [f"  {error_line(e.source, e.line, e.column, e.message)}" for e in errors]
     return "\n".join(lines) + "\n"
 
 
-def table(report: Report) -> str:
+def table(report: Report, term: Term = PLAIN) -> str:
     """The side-by-side matrix: for each case, readings across, questions down."""
-    return ("".join(table_case(result) for result in report.results)
-            + table_end(len(report.results), report.engine, report.errors))
+    return ("".join(table_case(result, term) for result in report.results)
+            + table_end(len(report.results), report.engine, report.errors, term))
 
 
 def error_line(source: str | None, line: int | None, column: int | None, message: str) -> str:
@@ -102,21 +111,11 @@ def error_line(source: str | None, line: int | None, column: int | None, message
 
 
 def markdown(report: Report) -> str:
-    """The matrix as one Markdown table (one row per case and question)."""
+    """The report as Markdown: the readings, then a section per case (its matrix, flags, open
+    facts, notes and accounts), then the count and the input errors."""
     ids = [r.id for r in report.readings]
-    out = ["| case | question | " + " | ".join(ids) + " | readings differ |",
-           "|---|---|" + "---|" * len(ids) + "---|"]
-    for result in report.results:
-        for q in QUESTIONS:
-            cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
-            out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
-                       + f" | {'yes' if split(result, q) else ''} |")
-    if report.errors:
-        out += ["", "**Input errors**", ""]
-        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in report.errors]
-    out.append("")
-    out.append(f"_Engine: {report.engine}._")
-    return "\n".join(out) + "\n"
+    return (md.head(report.readings) + "".join(md.case(r, ids) for r in report.results)
+            + md.end(len(report.results), report.engine, report.errors))
 
 
 def json_report(report: Report) -> str:
@@ -131,32 +130,36 @@ def jsonl(report: Report) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-#: The widest line of a summary, for an 80-column terminal.
-WIDTH = 80
+#: The width of a line when no terminal says otherwise (piped output: see the README).
+WIDTH = PLAIN.width
 
 
-def summary_lines(summaries: Mapping[str, str], indent: str = "") -> list[str]:
-    """Each reading's plain-language summary as a bullet, wrapped to :data:`WIDTH` columns."""
+def summary_lines(summaries: Mapping[str, str], indent: str = "",
+                  width: int = WIDTH) -> list[str]:
+    """Each reading's plain-language summary as a bullet, wrapped to ``width`` columns."""
     texts = [t for t in summaries.values() if t]
     if not texts:
         return []
     lines = [f"{indent}In brief:"]
     for text in texts:
-        lines += textwrap.wrap(text, WIDTH, initial_indent=f"{indent}- ",
+        lines += textwrap.wrap(text, width, initial_indent=f"{indent}- ",
                                subsequent_indent=f"{indent}  ", break_on_hyphens=False)
     return lines
 
 
-def explain(result: CaseResult, readings: Mapping[str, Reading]) -> str:
+def explain(result: CaseResult, readings: Mapping[str, Reading], term: Term = PLAIN) -> str:
     """The plain-language summaries first; then per reading the answers, each fired rule with
-    its statement and sources, and the rest."""
-    lines = [f"Case {result.case_id} ({result.source})"]
+    its statement and sources, and the rest; every line wrapped to ``term.width``."""
+    lines = [paint(ln, "case", term)
+             for ln in fit([f"Case {result.case_id} ({result.source})"], term.width)]
     if result.title:
-        lines.append(f"  {result.title}")
-    summaries = summary_lines({r: o.summary for r, o in result.readings.items()}, indent="  ")
+        lines += fit([f"  {result.title}"], term.width)
+    summaries = summary_lines({r: o.summary for r, o in result.readings.items()}, indent="  ",
+                              width=term.width)
     lines += ["", *summaries] if summaries else []
     for rid, outcome in result.readings.items():
-        lines += ["", *_explain_one(outcome, readings[rid])]
+        one = fit(_explain_one(outcome, readings[rid]), term.width)
+        lines += ["", *(paint(ln, "head", term) if ln.startswith("== ") else ln for ln in one)]
     return "\n".join(lines) + "\n"
 
 
@@ -244,8 +247,9 @@ def _dispute_lines(dispute: Dispute) -> list[str]:
     return lines
 
 
-def readings_list(readings: Mapping[str, Reading]) -> str:
-    """The readings with holder, summary and sources (marking second-hand and unverified ones)."""
+def readings_list(readings: Mapping[str, Reading], term: Term = PLAIN) -> str:
+    """The readings with holder, summary and sources (marking second-hand and unverified ones),
+    every line fitted to ``term.width``."""
     lines: list[str] = []
     for reading in readings.values():
         lines += [f"{reading.id}: {reading.title}", f"  held by: {reading.held_by}",
@@ -258,13 +262,15 @@ def readings_list(readings: Mapping[str, Reading]) -> str:
             if s.note:
                 lines.append(f"        {s.note}")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(paint(ln, "head", term) if ln and not ln.startswith(" ") else ln
+                     for ln in fit(lines, term.width))
 
 
 def check_report(verifications: list[Verification],
                  invariants: dict[str, list[InvariantResult]],
-                 declared: dict[str, int] | None = None) -> str:
-    """The result of ``legal-status check``: per reading, coverage, findings and invariants."""
+                 declared: dict[str, int] | None = None, term: Term = PLAIN) -> str:
+    """The result of ``legal-status check``: per reading, coverage, findings and invariants,
+    every line fitted to ``term.width``."""
     lines: list[str] = []
     for v in verifications:
         failing = [f for f in v.findings if f.kind in FAILING]
@@ -295,4 +301,4 @@ def check_report(verifications: list[Verification],
                 lines.append("    counterexample case:")
                 lines += ["      " + ln for ln in dump_yaml(thaw(case)).splitlines()]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(fit(lines, term.width))

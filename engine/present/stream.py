@@ -2,7 +2,8 @@
 
 Each format is cut into its opening, one piece per result, and its closing (the errors, the
 count), so that a caseload of any size is written as it is evaluated. Table column widths are
-per case (each case is its own block), so nothing needs the whole batch. JSON is still produced
+per case (each case is its own block, fitted to the width it is given), so nothing needs the
+whole batch. JSON is still produced
 by the models: each result's own ``model_dump_json``, indented into the document.
 """
 
@@ -11,38 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from engine.base.vocabulary import QUESTIONS
-from engine.present.render import error_line, split, table_case, table_end
+from engine.present import markdown
+from engine.present.console import PLAIN, Term
+from engine.present.render import table_case, table_end
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
 
 Format = Literal["table", "json", "jsonl", "markdown"]
-
-
-def markdown_head(ids: Sequence[str]) -> str:
-    """The Markdown table's header."""
-    return ("| case | question | " + " | ".join(ids) + " | readings differ |\n"
-            + "|---|---|" + "---|" * len(ids) + "---|\n")
-
-
-def markdown_case(result: CaseResult, ids: Sequence[str]) -> str:
-    """One case's rows of the Markdown table (one per question)."""
-    out = []
-    for q in QUESTIONS:
-        cells = [getattr(result.readings[r], q) if r in result.readings else "" for r in ids]
-        out.append(f"| {result.case_id} | {q} | " + " | ".join(cells)
-                   + f" | {'yes' if split(result, q) else ''} |\n")
-    return "".join(out)
-
-
-def markdown_end(engine: str, errors: Sequence[ErrorInfo]) -> str:
-    """The Markdown report's input errors and engine line."""
-    out: list[str] = []
-    if errors:
-        out += ["", "**Input errors**", ""]
-        out += [f"- `{error_line(e.source, e.line, e.column, e.message)}`" for e in errors]
-    out += ["", f"_Engine: {engine}._"]
-    return "\n".join(out) + "\n"
 
 
 def _indented(json_text: str, last: str) -> str:
@@ -57,8 +33,8 @@ class ReportWriter:
     """
 
     def __init__(self, fmt: Format, engine: str, readings: Sequence[ReadingInfo],
-                 write: Callable[[str], None]) -> None:
-        self.fmt, self.engine, self.write = fmt, engine, write
+                 write: Callable[[str], None], term: Term = PLAIN) -> None:
+        self.fmt, self.engine, self.write, self.term = fmt, engine, write, term
         self.ids = [r.id for r in readings]
         self.count = 0
         self.lines = 0  # JSON Lines written, for the newline rules of the whole renderer
@@ -67,7 +43,7 @@ class ReportWriter:
             head, _, self._tail = skeleton.model_dump_json(indent=2).partition('"results": []')
             self.write(head + '"results": [')
         elif fmt == "markdown":
-            self.write(markdown_head(self.ids))
+            self.write(markdown.head(readings))
 
     def result(self, result: CaseResult) -> None:
         """Write one case's result."""
@@ -76,9 +52,9 @@ class ReportWriter:
             return
         self.count += 1
         if self.fmt == "table":
-            self.write(table_case(result))
+            self.write(table_case(result, self.term))
         else:
-            self.write(markdown_case(result, self.ids))
+            self.write(markdown.case(result, self.ids))
 
     @property
     def json_indent(self) -> int | None:
@@ -98,9 +74,9 @@ class ReportWriter:
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""
         if self.fmt == "table":
-            self.write(table_end(self.count, self.engine, errors))
+            self.write(table_end(self.count, self.engine, errors, self.term))
         elif self.fmt == "markdown":
-            self.write(markdown_end(self.engine, errors))
+            self.write(markdown.end(self.count, self.engine, errors))
         elif self.fmt == "jsonl":
             self.write("".join('{"error": ' + e.model_dump_json() + "}\n" for e in errors))
         else:
@@ -110,10 +86,10 @@ class ReportWriter:
                        + self._tail.replace('"errors": []', '"errors": ' + listed, 1) + "\n")
 
 
-def render_report(report: Report, fmt: Format) -> str:
+def render_report(report: Report, fmt: Format, term: Term = PLAIN) -> str:
     """A whole report in ``fmt``, through the same pieces as the streaming writer."""
     out: list[str] = []
-    writer = ReportWriter(fmt, report.engine, report.readings, out.append)
+    writer = ReportWriter(fmt, report.engine, report.readings, out.append, term)
     for result in report.results:
         writer.result(result)
     writer.finish(report.errors)

@@ -55,15 +55,18 @@ def test_form_case_splits_the_readings(page: Any, server: str) -> None:
     # An answer opens its explanation: the rules, in words, with their sources.
     cell.locator("a").click()
     why = page.locator("details#why-observation-post-december-azerbaijan-status")
-    assert why.get_attribute("open") is not None
+    from playwright.sync_api import expect  # the browser tests' conftest checks it is there
+
+    # Opened by the page's script after the click: waited for, not read at once.
+    expect(why).to_have_attribute("open", "")
     assert why.locator("ol.rules li").count() >= 1
     assert why.locator("cite").count() >= 1
     # By keyboard too: a focused answer opens its explanation with Enter.
     armenia = matrix.locator("tr[data-reading='armenia'] td[data-question='point8'] a")
     armenia.focus()
     page.keyboard.press("Enter")
-    assert page.locator("details#why-observation-post-december-armenia-point8") \
-        .get_attribute("open") is not None
+    expect(page.locator("details#why-observation-post-december-armenia-point8")) \
+        .to_have_attribute("open", "")
     # The timeline: the capture against the ceasefire, each reading's answer per region.
     figure = page.locator("figure.timeline")
     assert figure.locator("svg g.marker").first.is_visible()

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from engine.interfaces.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 RULES = ["--rules", str(FIXTURES / "rules")]
 TWO = str(FIXTURES / "cases" / "two.yaml")
@@ -68,9 +68,38 @@ def test_stdin_is_read_with_dash() -> None:
     assert len(json.loads(result.output)["results"]) == 2
 
 
-def test_markdown_has_one_row_per_case_and_question() -> None:
+def test_markdown_carries_what_the_table_carries() -> None:
     result = run("evaluate", TWO, *RULES, "--format", "markdown")
-    assert result.output.count("| straddle |") == 3
+    out = result.output
+    assert "| `mini` | A minimal test reading | Test holder |" in out
+    assert out.count("### ") == 2 and "### straddle" in out
+    assert "| question | `mini` | readings differ |" in out
+    assert "| point8 | `indeterminate` |  |" in out
+    # why the answer is indeterminate: the open fact, as the table's "unknown" line says
+    assert "- unknown or undecided for `mini`: `capture.time`" in out
+    assert f"Source: `{TWO}`" in out and "_2 case(s) evaluated with the durable engine._" in out
+
+
+def test_markdown_carries_flags_titles_and_accounts() -> None:
+    result = run("evaluate", str(FIXTURES / "claims" / "disputed.yaml"), "--format", "markdown")
+    table = run("evaluate", str(FIXTURES / "claims" / "disputed.yaml"))
+    assert "flags " in table.output and "account " in table.output
+    out = result.output
+    assert "- flags of `russia`: `all_for_all_policy`" in out
+    assert "- accounts: `armenia` AM; `azerbaijan` AZ" in out
+    assert "(disputed)" in out and "\n_" in out  # the disputed open fact; the case title
+
+
+def test_broken_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+    code = ("import sys; from engine.interfaces.cli import main; "
+            "sys.argv = ['legal-status', 'evaluate', '--jobs', '1', *sys.argv[1:]]; main()")
+    # 30 cases written one by one: the writes after the reader has gone meet a broken pipe
+    done = subprocess.run(f"{sys.executable} -c \"{code}\" {ROOT / 'cases'} | head -c 1",
+                          shell=True,
+                          capture_output=True, text=True, check=False)
+    assert done.stderr == ""
 
 
 def test_test_command_passes_and_fails() -> None:
@@ -133,3 +162,15 @@ def test_engine_choice_is_recorded(engine: str) -> None:
     doc = json.loads(run("evaluate", TWO, *RULES, "--format", "json", "--engine", engine).output)
     assert doc["engine"] == engine
     assert doc["results"][0]["readings"]["mini"]["engine"] == engine
+
+
+def test_explain_json_is_one_document_and_jsonl_one_case_per_line() -> None:
+    many = run("explain", TWO, *RULES, "--format", "json")
+    assert many.exit_code == 0, many.output
+    doc = json.loads(many.stdout)
+    assert [d["case_id"] for d in doc] == ["wartime-soldier", "straddle"]
+    one = json.loads(run("explain", TWO, "--case", "straddle", *RULES, "--format", "json").stdout)
+    assert one["case_id"] == "straddle"
+    lines = run("explain", TWO, *RULES, "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["case_id"] for line in lines] == ["wartime-soldier", "straddle"]
+    assert lines[0] == json.dumps(doc[0], separators=(",", ":"))

@@ -18,12 +18,15 @@ from engine.analysis.comparison import CompareReport
 from engine.cases.record import CaseRecord
 from engine.interfaces.cli import main
 from engine.present.compare import table as compare_table
+from engine.present.console import Term
 from engine.present.render import explain
 from engine.readings.load import ReadingSet
 from engine.run import disputes
 from engine.run.evaluate import evaluate_case
 from tests.comparecheck import check_comparison
 from tests.conftest import FIXTURES, make_case
+
+WIDE = Term(width=1000)
 
 
 def _claims(*pairs: tuple[Any, str]) -> list[dict[str, Any]]:
@@ -138,20 +141,20 @@ def test_the_bound_on_combinations_is_said(bundled: ReadingSet) -> None:
 def test_explain_and_compare_say_whether_a_dispute_mattered(bundled: ReadingSet) -> None:
     claimed = make_case(capture={"time": _claims(("2020-12-13", "AZ"), ("2020-10-20", "AM"))})
     result = evaluate_case(claimed, bundled, account="uncontested")
-    text = explain(result, bundled.readings)
+    text = explain(result, bundled.readings, WIDE)  # the words, not the layout
     assert "capture.time disputed (the claims differ, and the answer depends on which is " \
            "taken)" in text
     assert "status: indeterminate  (depends on which claim is taken on capture.time)" in text
     assert "1. capture.time 2020-12-13 (AZ): status criminal_detainee" in text
     same = explain(evaluate_case(make_case(capture=CAPTURE_CLAIMED), bundled,
-                                 account="uncontested"), bundled.readings)
+                                 account="uncontested"), bundled.readings, WIDE)
     assert "capture.time disputed (the claims differ, but every claim gives the same " \
            "answers)" in same
     assert "the same answer in every combination of the claims on capture.time" in same
     comparison = compare_case(claimed, bundled, account="uncontested")
     check_comparison(bundled, claimed, comparison, account="uncontested")
     words = compare_table(CompareReport(engine="durable", account="uncontested", readings=[],
-                                        comparisons=[comparison], errors=[]))
+                                        comparisons=[comparison], errors=[]), term=WIDE)
     assert "azerbaijan: disputed, its answer depends on which claim is taken" in words
     assert "indeterminate (azerbaijan, russia): left open by capture.time (disputed: the " \
            "answer depends on which claim is taken)" in words

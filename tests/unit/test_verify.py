@@ -138,7 +138,8 @@ def test_check_without_hypothesis_still_proves(monkeypatch: pytest.MonkeyPatch) 
 
     # As if hypothesis were absent.
     monkeypatch.setitem(sys.modules, "engine.testing.invariants", None)
-    result = CliRunner().invoke(main, ["check", "--rules", str(FIXTURES.parent.parent /
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["check", "--rules",
+                                                           str(FIXTURES.parent.parent /
                                                                 "examples" / "own-reading" /
                                                                 "rules")])
     assert result.exit_code == 0, result.output
