@@ -40,8 +40,7 @@ def readings(rules_dir: str | None, fmt: str) -> None:
              "summary": r.summary.strip(), "rules": len(r.rules),
              "sources": [{"id": s.id, "title": s.title, "date": s.date, "url": s.url,
                           "reliability": s.reliability, "note": s.note}
-                         for s in r.sources.values()
-                         if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
+                         for s in r.cited_sources()]}
             for r in rs.readings.values()]
         write_out(json.dumps(data, indent=2, ensure_ascii=False))
     else:

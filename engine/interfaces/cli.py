@@ -15,7 +15,7 @@ from engine.interfaces._cmd_test import check_cmd, test_cmd
 
 
 @click.group()
-@click.version_option(package_name="legal-status")
+@click.version_option(package_name="legal-status", prog_name="legal-status")
 def main() -> None:
     """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
 

@@ -164,7 +164,7 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
         only: reading ids to restrict to.
         engine: ``durable`` (default; falls back to ``reference`` where durable_rules cannot be
             imported, and for a reading over one of its table limits, with ``engine_note``
-            saying which; every outcome records which engine ran) or ``reference``.
+            saying why; every outcome records which engine ran) or ``reference``.
         source: where the case came from, for the result.
         account: whose account of disputed facts each reading is evaluated on: ``own`` (its
             declared default), ``uncontested``, or a party's or body's id (see
@@ -187,6 +187,11 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     """Evaluate each reading of ``records`` (as :func:`reading_records` returns them) on its
     record; ``case`` names the result. For callers that also need the records themselves."""
     used = engine_to_use(engine)
+    # Where durable_rules cannot be imported (Python 3.13+, where it is not installed), every
+    # outcome says why the reference evaluator ran, not only the run's top-level engine.
+    missing = (f"durable_rules could not be imported ({durable_unavailable_reason()}); the "
+               "reference evaluator ran instead"
+               if engine == "durable" and used == "reference" else None)
     outcomes: dict[str, Outcome] = {}
     # By record: accounts that change nothing (a case without claims) share one record, whose
     # facts are then computed once; the records stay alive in ``records``, so ids are theirs.
@@ -197,6 +202,7 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
             by_record[id(record)] = case_facts(record, readings.common.default_offset)
         facts = by_record[id(record)]
         ran, note = reading_engine(readings, rid, used)
+        note = note or missing
         outcome = evaluate_reading(readings, reading, record, facts, ran)
         outcomes[reading.id] = outcome.model_copy(update={
             # model_copy does not validate: the mapping is frozen here, as validation would.
