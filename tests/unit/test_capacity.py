@@ -68,6 +68,7 @@ def test_failing_shapes_run_on_the_reference_evaluator_with_a_note(tmp_path: Pat
     assert any(o["trace"] for r in got["results"] for o in r["readings"].values())
 
 
+@needs_durable
 def test_explain_shows_the_note(tmp_path: Path) -> None:
     write_reading(tmp_path / "rules", "big", "shared", 260)
     (tmp_path / "cases.yaml").write_text(CASES, encoding="utf-8")
