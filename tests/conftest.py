@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,36 @@ import pytest
 
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet, load_readings
+from engine.run import _durable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+
+
+#: Where durable_rules is a dependency: pyproject's environment marker leaves it out on 3.13+,
+#: whose C API its 2.0.28 extension cannot be built against (PyEval_CallObject is gone).
+DURABLE_REQUIRED = sys.version_info < (3, 13)
+#: For tests that exercise durable_rules itself (a test that only evaluates runs anywhere: the
+#: reference evaluator serves where durable_rules is absent). Skipped where durable_rules is
+#: legitimately absent, a failure where it is required but cannot be imported.
+needs_durable = pytest.mark.needs_durable
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_durable: the test exercises durable_rules itself")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_durable") is None or _durable.available():
+        return
+    version = ".".join(map(str, sys.version_info[:2]))
+    if DURABLE_REQUIRED:
+        pytest.fail(f"durable_rules is required on Python {version} but cannot be imported "
+                    f"({_durable.import_error()}): install the package with its dependencies "
+                    "(a C compiler is needed: see the README's \"Supported Pythons\")",
+                    pytrace=False)
+    pytest.skip(f"durable_rules is not installed on Python {version} (it supports Python < "
+                "3.13 only); the reference evaluator serves here")
 
 
 def make_case(**overrides: Any) -> CaseRecord:

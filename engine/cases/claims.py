@@ -152,7 +152,9 @@ def value_adapter(owner: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = owner.model_fields[name]
     annotation: Any = info.annotation
     if info.metadata:  # pydantic keeps an outer Annotated's validators apart from the type
-        annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
+        # Subscripted with one tuple (Annotated[T, *metadata]): Python 3.13's Annotated has no
+        # __class_getitem__ any more, and the subscription is the spelling every version has.
+        annotation = Annotated[(annotation, *info.metadata)]
     return TypeAdapter(annotation)
 
 

@@ -74,7 +74,9 @@ reading_opt = click.option("--reading", "-r", "reading_ids", multiple=True, meta
                             help="Restrict to this reading (repeatable).")
 engine_opt = click.option("--engine", type=click.Choice(["durable", "reference"]),
                            default="durable", show_default=True,
-                           help="durable_rules (Rete) or the pure-Python reference evaluator.")
+                           help="durable_rules (Rete) or the pure-Python reference evaluator "
+                                "(which serves where durable_rules is not installed: Python "
+                                "3.13+).")
 
 
 def _check_account(ctx: click.Context, param: click.Parameter, value: str) -> str:

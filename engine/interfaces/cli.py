@@ -17,7 +17,7 @@ from engine.interfaces._term import no_color_option
 
 
 @click.group()
-@click.version_option(package_name="legal-status")
+@click.version_option(package_name="legal-status", prog_name="legal-status")
 def main() -> None:
     """How each reading of the 9/10 November 2020 statement and GC III classifies a detainee."""
 

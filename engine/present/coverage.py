@@ -13,7 +13,7 @@ from engine.base.vocabulary import QUESTIONS
 from engine.cases import record
 from engine.cases.catalogue import DERIVED_FROM
 from engine.readings.brief import BRIEF_RULES
-from engine.readings.model import Citation, Gap, Reading, Rule
+from engine.readings.model import Citation, Gap, Reading, Rule, source_order
 
 #: The case file's blocks and the models that list their fields.
 _BLOCKS = (("detainee", record.Detainee), ("capture", record.Capture), ("entry", record.Entry),
@@ -42,7 +42,7 @@ def _cell(text: str) -> str:
 
 def _grounds(cites: Iterable[Citation]) -> str:
     out: list[str] = []
-    for c in cites:
+    for c in sorted(cites, key=lambda c: source_order(c.source.id)):  # stable: marks keep order
         mark = _MARK.get(c.reliability)
         item = f"{c.source.id} ({mark})" if mark else c.source.id
         if item not in out:

@@ -22,8 +22,7 @@ def readings_json(rs: ReadingSet) -> str:
          "summary": r.summary.strip(), "rules": len(r.rules),
          "sources": [{"id": s.id, "title": s.title, "date": s.date, "url": s.url,
                       "reliability": s.reliability, "note": s.note}
-                     for s in r.sources.values()
-                     if any(c.source.id == s.id for rule in r.rules for c in rule.cites)]}
+                     for s in r.cited_sources()]}
         for r in rs.readings.values()]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -254,9 +254,7 @@ def readings_list(readings: Mapping[str, Reading], term: Term = PLAIN) -> str:
     for reading in readings.values():
         lines += [f"{reading.id}: {reading.title}", f"  held by: {reading.held_by}",
                   f"  {reading.summary.strip()}", f"  {len(reading.rules)} rules; sources:"]
-        cited = {c.source.id for r in reading.rules for c in r.cites}
-        for sid in sorted(cited):
-            s = reading.sources[sid]
+        for s in reading.cited_sources():
             lines.append(f"    {s.id}  {s.title} ({s.date or 'undated'})"
                          f"{_MARK.get(s.reliability, '')}")
             if s.note:

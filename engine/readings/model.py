@@ -7,7 +7,8 @@ value is built): one compiled reading serves every caller of a host.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Literal
@@ -24,6 +25,21 @@ def _freeze_fields(value: object, *names: str) -> None:
     from (the one place a frozen value is changed: while it is being built)."""
     for name in names:
         object.__setattr__(value, name, frozen_dict(getattr(value, name)))
+
+
+_RUNS = re.compile(r"(\D*)(\d*)")
+
+
+def source_order(source_id: str) -> tuple[tuple[tuple[str, int], ...], str]:
+    """Sort key of a source id in natural order: A1, A2, A10, B1 (digits compare as numbers)."""
+    runs = tuple((text, int(digits) if digits else -1)
+                 for text, digits in _RUNS.findall(source_id))
+    return runs, source_id
+
+
+def in_source_order(ids: Iterable[str]) -> list[str]:
+    """``ids`` sorted in natural order (see :func:`source_order`)."""
+    return sorted(ids, key=source_order)
 
 
 @dataclass(frozen=True)
@@ -173,3 +189,8 @@ class Reading:
     def rule(self, rule_id: str) -> Rule:
         """The rule with this (unqualified) id."""
         return self.by_id[rule_id]
+
+    def cited_sources(self) -> tuple[Source, ...]:
+        """The sources some rule cites, in natural order of their ids (A1, A2, A10)."""
+        cited = {c.source.id for r in self.rules for c in r.cites}
+        return tuple(self.sources[sid] for sid in in_source_order(cited))

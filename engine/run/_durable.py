@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 import threading
 import weakref
 from collections import deque
@@ -48,6 +49,11 @@ def _load() -> tuple[Any, str | None]:
     try:
         import durable_rules_engine
     except ImportError as exc:
+        if sys.version_info >= (3, 13):
+            # Its 2.0.28 C extension calls PyEval_CallObject, removed in 3.13: the package's
+            # environment marker leaves it out there, so say that, not only the ImportError.
+            return None, (f"{type(exc).__name__}: {exc}; durable_rules 2.0.28 does not support "
+                          "Python 3.13+ and is not installed there")
         return None, f"{type(exc).__name__}: {exc}"
     return durable_rules_engine, None
 

@@ -260,7 +260,7 @@ def evaluate_case(case: CaseRecord, readings: ReadingSet, *, only: Sequence[str]
         only: reading ids to restrict to.
         engine: ``durable`` (default; falls back to ``reference`` where durable_rules cannot be
             imported, and for a reading over one of its table limits, with ``engine_note``
-            saying which; every outcome records which engine ran) or ``reference``.
+            saying why; every outcome records which engine ran) or ``reference``.
         source: where the case came from, for the result.
         account: whose account of disputed facts each reading is evaluated on: ``own`` (its
             declared default), ``uncontested``, or a party's or body's id (see
@@ -296,6 +296,11 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     """Evaluate each reading of ``records`` (as :func:`reading_records` returns them) on its
     record; ``case`` names the result. For callers that also need the records themselves."""
     used = engine_to_use(engine)
+    # Where durable_rules cannot be imported (Python 3.13+, where it is not installed), every
+    # outcome says why the reference evaluator ran, not only the run's top-level engine.
+    missing = (f"durable_rules could not be imported ({durable_unavailable_reason()}); the "
+               "reference evaluator ran instead"
+               if engine == "durable" and used == "reference" else None)
     outcomes: dict[str, Outcome] = {}
     # By record: accounts that change nothing (a case without claims) share one record, whose
     # facts are then computed once; the records stay alive in ``records``, so ids are theirs.
@@ -303,6 +308,7 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     for rid, (record, supplied, label) in records.items():
         reading = readings.readings[rid]
         ran, note = reading_engine(readings, rid, used)
+        note = note or missing
         if id(record) not in by_record:
             computed = case_facts(record, readings.common.default_offset)
             # Encoded for durable_rules once for every reading that sees these facts.

@@ -166,8 +166,8 @@ class Outcome(_Model):
     #: on which claim is taken) or ``disputed_immaterial`` (the claims differ, every one gives
     #: the same answers).
     supplied_by: FrozenMap[str, str] = Field(default_factory=FrozenDict)
-    #: Why ``engine`` is not the one asked for, when a reading is over one of durable_rules'
-    #: limits (which limit, by how much); None otherwise.
+    #: Why ``engine`` is not the one asked for: durable_rules could not be imported (Python
+    #: 3.13+), or the reading is over one of its limits (which limit, by how much); else None.
     engine_note: str | None = None
     #: The disputed facts the rules read and each combination of their claimed values.
     dispute: Dispute | None = None

@@ -12,20 +12,15 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine.analysis.compare import compare_case
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet, load_readings
-from engine.run import _durable
 from engine.run.evaluate import evaluate_case
 from engine.strategies import boundary_instants, case_records, claimed_case_dicts
 from tests.comparecheck import check_comparison
 from tests.conftest import FIXTURES
-
-pytestmark = pytest.mark.skipif(not _durable.available(),
-                                reason="durable_rules cannot be imported on this interpreter")
 
 BUNDLED = load_readings()
 MINI = load_readings(FIXTURES / "rules")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -19,13 +18,11 @@ from engine.cases.facts import render_interval
 from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval
 from engine.readings.load import ReadingSet, load_readings
-from engine.run import _durable
 from engine.run.evaluate import evaluate_case
 from engine.strategies import boundary_instants, case_records
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, needs_durable
 
-pytestmark = pytest.mark.skipif(not _durable.available(),
-                                reason="durable_rules cannot be imported on this interpreter")
+pytestmark = needs_durable
 
 READING_SETS = {"mini": load_readings(FIXTURES / "rules"), "bundled": load_readings()}
 # Per reading set: a few thousand cases in all, in well under a minute on two cores.

@@ -9,19 +9,14 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine.analysis.compare import compare_case
 from engine.cases.record import CaseRecord
 from engine.readings.load import load_readings
-from engine.run import _durable
 from engine.run.evaluate import evaluate_case
 from engine.strategies import boundary_instants, case_records
 from tests.summarycheck import check_crux_text, check_summary
-
-pytestmark = pytest.mark.skipif(not _durable.available(),
-                                reason="durable_rules cannot be imported on this interpreter")
 
 BUNDLED = load_readings()
 INSTANTS = boundary_instants(BUNDLED)

@@ -21,10 +21,7 @@ from engine.readings.load import ReadingSet, load_readings
 from engine.run import _durable
 from engine.run.evaluate import evaluate_case
 from tests.capacity_shapes import CASES, write_reading
-from tests.conftest import FIXTURES, ROOT, make_case
-
-needs_durable = pytest.mark.skipif(not _durable.available(),
-                                   reason="durable_rules cannot be imported on this interpreter")
+from tests.conftest import FIXTURES, ROOT, make_case, needs_durable
 
 # The shapes of issue 9: each crashed, hung or was refused by durable_rules before.
 FAILING = {"instants-64": ("instants", 64), "instants-65": ("instants", 65),
@@ -71,6 +68,7 @@ def test_failing_shapes_run_on_the_reference_evaluator_with_a_note(tmp_path: Pat
     assert any(o["trace"] for r in got["results"] for o in r["readings"].values())
 
 
+@needs_durable
 def test_explain_shows_the_note(tmp_path: Path) -> None:
     write_reading(tmp_path / "rules", "big", "shared", 260)
     (tmp_path / "cases.yaml").write_text(CASES, encoding="utf-8")

@@ -42,7 +42,7 @@ def test_table_gives_it_depends_for_indeterminate_answers() -> None:
 def test_json_contract() -> None:
     result = run("compare", POST, LOCAL_DATE, "--format", "json")
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert set(doc) == {"engine", "account", "readings", "comparisons", "summary", "errors"}
     first = doc["comparisons"][0]
     assert first["agreement"] == {"status": False, "point8": False, "release": False}
@@ -64,7 +64,7 @@ def test_summary_only() -> None:
     assert result.exit_code == 0
     assert "Summary" in result.output and "split the readings" in result.output
     assert "<- split" not in result.output
-    doc = json.loads(run("compare", CASES, "--summary", "--format", "json").output)
+    doc = json.loads(run("compare", CASES, "--summary", "--format", "json").stdout)
     assert doc["summary"]["questions"]["point8"]["deciding_facts"][0]["fact"] == "capture.time"
 
 

@@ -7,17 +7,14 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from engine.cases.facts import case_facts
 from engine.readings.load import ReadingSet
 from engine.readings.to_durable import fnv1_32, translate
 from engine.run import _durable
 from engine.run.evaluate import evaluate_case
-from tests.conftest import ROOT, make_case
+from tests.conftest import ROOT, make_case, needs_durable
 
-pytestmark = pytest.mark.skipif(not _durable.available(),
-                                reason="durable_rules cannot be imported on this interpreter")
+pytestmark = needs_durable
 
 VARIANTS = [
     make_case(),

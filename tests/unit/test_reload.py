@@ -10,18 +10,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from engine.cases.facts import case_facts
 from engine.readings.load import ReadingSet, load_readings
 from engine.readings.to_durable import fnv1_32, translate
 from engine.run import _durable
 from engine.run.evaluate import evaluate_case
 from engine.run.reference import fire_reference
-from tests.conftest import FIXTURES, ROOT, make_case
+from tests.conftest import FIXTURES, ROOT, make_case, needs_durable
 
-pytestmark = pytest.mark.skipif(not _durable.available(),
-                                reason="durable_rules cannot be imported on this interpreter")
+pytestmark = needs_durable
 
 # Each reload edits the mini reading's "wartime" rule to a new instant (hours apart, never the
 # same twice), so every reload is a program durable_rules has not seen; the instants fall on both

@@ -17,8 +17,7 @@ import pytest
 
 from engine.base.errors import RuleFileError
 from engine.readings.load import load_readings
-from engine.run.evaluate import engine_to_use
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_durable
 from tests.unit.chains import CASES, HEAD, derivation_chain, override_chain, write
 
 
@@ -80,7 +79,7 @@ def test_a_derivation_chain(tmp_path: Path, n: int, reverse: bool) -> None:
     check_derivation_chain(answers(folder, tmp_path, "reference", validate=n < 1000), n)
 
 
-@pytest.mark.skipif(engine_to_use("durable") != "durable", reason="durable_rules not installed")
+@needs_durable
 def test_chains_on_durable_rules(tmp_path: Path) -> None:
     # durable_rules' own capacity caps the sizes here (another change routes bigger readings to
     # the reference evaluator); the answers must be those of the reference evaluator.
