@@ -40,7 +40,9 @@ def _need_browser() -> None:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop in this thread while it is open, and
+# asyncio.run() (the service's tests) refuses to start beside it; it closes with each test module.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     _need_browser()
     from playwright.sync_api import sync_playwright
@@ -63,7 +65,7 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The page on 127.0.0.1, served by uvicorn in a thread of this process."""
     _need_browser()
