@@ -41,7 +41,7 @@ def serve(host: str, port: int, workers: int, rules_dir: str | None) -> None:
     if rules_dir is not None:
         # Each worker process builds its own app from this variable.
         os.environ[_service.RULES_ENV] = os.path.abspath(rules_dir)
-    click.echo(f"legal-status API on http://{host}:{port}/v1 (documentation: /docs); "
-               "Ctrl-C stops it.", err=True)
+    click.echo(f"legal-status on http://{host}:{port}/: the page at /, the API under /v1 "
+               "(documentation: /docs); Ctrl-C stops it.", err=True)
     uvicorn.run("engine.interfaces._service:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="info")
