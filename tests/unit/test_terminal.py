@@ -10,6 +10,7 @@ and review the diff of ``tests/snapshots/`` before committing it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import re
@@ -47,10 +48,13 @@ UNBREAKABLE = re.compile(r"\s*<?\S+>?")
 
 
 def _run(args: list[str], width: int) -> str:
-    done = CliRunner(env={"COLUMNS": str(width), "NO_COLOR": None}).invoke(main, args)
+    # Run from the repository with relative paths, as a user there would: the sources shown
+    # (and so the layout around them) do not depend on where the repository was cloned.
+    relative = [a.removeprefix(str(ROOT) + os.sep) for a in args]
+    with contextlib.chdir(ROOT):
+        done = CliRunner(env={"COLUMNS": str(width), "NO_COLOR": None}).invoke(main, relative)
     assert done.exit_code == 0, done.output
-    # The sources shown are relative to the repository, as a user running there sees them.
-    return done.stdout.replace(str(ROOT) + os.sep, "")
+    return done.stdout
 
 
 def _over(text: str, width: int) -> list[str]:
