@@ -4,7 +4,7 @@ evaluated cases in input order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Literal, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 
@@ -20,6 +20,7 @@ from engine.interfaces._shared import (
     reading_opt,
     rules_opt,
 )
+from engine.present.stream import Format as Format
 from engine.readings.load import ReadingSet
 from engine.run.evaluate import (
     OWN,
@@ -33,7 +34,6 @@ from engine.testing.expectations import unknown_expectations
 
 P = ParamSpec("P")
 R = TypeVar("R")
-Format = Literal["table", "json", "jsonl", "markdown"]
 
 
 def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids: Sequence[str],

@@ -19,8 +19,7 @@ from engine.readings.load import ReadingSet
 from engine.run.evaluate import (
     OWN,
     EngineChoice,
-    durable_unavailable_reason,
-    engine_to_use,
+    durable_missing_note,
     fallback_warnings,
 )
 
@@ -61,9 +60,8 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
 
 def engine_note(engine: EngineChoice, rs: ReadingSet,
                  reading_ids: Sequence[str] = ()) -> None:
-    if engine == "durable" and engine_to_use(engine) == "reference":
-        click.echo(f"note: durable_rules could not be imported ({durable_unavailable_reason()});"
-                   " the reference evaluator ran instead.", err=True)
+    if missing := durable_missing_note(engine):
+        click.echo(f"note: {missing}.", err=True)
     for line in fallback_warnings(rs, reading_ids, engine):
         click.echo(f"warning: {line}", err=True)
 

@@ -71,7 +71,7 @@ from engine.present.console import MIN_WIDTH, Term
 from engine.readings.load import ReadingSet, bundled_rules_dir, load_readings
 from engine.run.evaluate import (
     EngineChoice,
-    durable_unavailable_reason,
+    durable_missing_note,
     engine_to_use,
     evaluate_case,
 )
@@ -315,7 +315,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
     terminalreporter.write_sep("-", "legal-status")
     terminalreporter.write_line(f"{session.ran} case(s) checked on the {used} engine against "
                                 f"the readings in {where}")
-    if used != session.engine:
-        terminalreporter.write_line(f"note: durable_rules could not be imported "
-                                    f"({durable_unavailable_reason()}); the reference "
-                                    "evaluator ran instead")
+    if missing := durable_missing_note(session.engine):
+        terminalreporter.write_line(f"note: {missing}")

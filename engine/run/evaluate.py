@@ -43,6 +43,16 @@ def durable_unavailable_reason() -> str | None:
     return _durable.import_error()
 
 
+def durable_missing_note(engine: EngineChoice) -> str | None:
+    """The note that the reference evaluator ran because durable_rules, asked for with
+    ``engine``, cannot be imported here; None when that is not so. Each outcome, the command
+    line and the pytest plugin say it in these words."""
+    if engine != "durable" or engine_to_use(engine) == "durable":
+        return None
+    return (f"durable_rules could not be imported ({durable_unavailable_reason()}); the "
+            "reference evaluator ran instead")
+
+
 def reading_engine(readings: ReadingSet, reading_id: str,
                    engine: EngineName) -> tuple[EngineName, str | None]:
     """The engine that runs ``reading_id`` when ``engine`` is asked for, and why it differs.
@@ -298,9 +308,7 @@ def evaluate_records(case: CaseRecord, records: Mapping[str, tuple[CaseRecord, M
     used = engine_to_use(engine)
     # Where durable_rules cannot be imported (Python 3.13+, where it is not installed), every
     # outcome says why the reference evaluator ran, not only the run's top-level engine.
-    missing = (f"durable_rules could not be imported ({durable_unavailable_reason()}); the "
-               "reference evaluator ran instead"
-               if engine == "durable" and used == "reference" else None)
+    missing = durable_missing_note(engine)
     outcomes: dict[str, Outcome] = {}
     # By record: accounts that change nothing (a case without claims) share one record, whose
     # facts are then computed once; the records stay alive in ``records``, so ids are theirs.
