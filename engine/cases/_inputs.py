@@ -27,7 +27,7 @@ from engine.base.sourcefile import (
 )
 from engine.base.yamlio import MAX_BYTES
 from engine.cases import _outputs
-from engine.cases._lines import Line, looks_like_jsonl, read_lines
+from engine.cases._lines import looks_like_jsonl, numbered_lines
 
 #: File suffixes collected from folders (a file named explicitly is read whatever its suffix).
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
@@ -36,8 +36,8 @@ STDIN = "-"
 #: its first line is a whole JSON object; YAML/JSON otherwise), or one format for every input.
 InputFormat = Literal["auto", "yaml", "jsonl"]
 #: What the sources of a batch yield: a problem, a whole text, a text too large to be held
-#: (read case by case), or the parsed lines of JSON Lines.
-_Source = Problem | tuple[str, str | TextPieces | Iterator[Line]]
+#: (read case by case), or the numbered lines of JSON Lines (unparsed).
+_Source = Problem | tuple[str, str | TextPieces | Iterator[tuple[int, bytes]]]
 
 
 def sources(paths: Sequence[str | Path], stdin: TextIO | None, input_format: InputFormat,
@@ -95,7 +95,7 @@ def _note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _file_lines(file: Path) -> Iterator[Line]:
+def _file_lines(file: Path) -> Iterator[tuple[int, bytes]]:
     source = display_name(file)
     try:
         stream = open(file, "rb")  # noqa: SIM115 - closed when the lines run out
@@ -103,7 +103,7 @@ def _file_lines(file: Path) -> Iterator[Line]:
         raise InputError([Problem(f"cannot read: {exc.strerror or exc}",
                                   SourceSpan(source), "unreadable_file")]) from None
     with stream:
-        yield from read_lines(stream, source)
+        yield from numbered_lines(stream, source)
 
 
 def _stdin(stdin: TextIO | None, input_format: InputFormat, cap: int) -> Iterator[_Source]:
@@ -124,7 +124,7 @@ def _stdin(stdin: TextIO | None, input_format: InputFormat, cap: int) -> Iterato
         return
     head = first if isinstance(first, bytes) else first.encode("utf-8", "surrogatepass")
     if input_format == "jsonl" or looks_like_jsonl(head):
-        yield STDIN_NAME, read_lines(stream, STDIN_NAME, head)
+        yield STDIN_NAME, numbered_lines(stream, STDIN_NAME, head)
         return
     try:
         head += _read_rest(stream, cap + 1 - len(head))

@@ -33,8 +33,24 @@ from engine.base.yamlio import (
     refused_character,
 )
 
-#: What a JSON Lines reader yields: a line's number and its document, or a located problem.
+#: A JSON Lines line parsed: its number and its document, or a located problem.
 Line = tuple[int, Document] | Problem
+
+
+@dataclass(frozen=True)
+class PendingLine:
+    """A line of JSON Lines not parsed yet: parsed and validated where it is evaluated (a worker
+    process), so that reading a caseload costs the reading process almost nothing. See
+    :func:`engine.cases.load.load_line`."""
+
+    raw: bytes
+    number: int
+    source: str
+
+    def blank(self) -> bool:
+        """Whether the line is blank in ASCII whitespace (skipped unread; a line blank in other
+        whitespace is found so when parsed)."""
+        return not self.raw.strip()
 
 
 def shift_span(span: SourceSpan | None, lines: int) -> SourceSpan | None:
@@ -157,8 +173,10 @@ def _raw_lines(stream: IO[Any], first: bytes | None = None) -> Iterator[bytes]:
         yield raw
 
 
-def read_lines(stream: IO[Any], source: str, first: bytes | None = None) -> Iterator[Line]:
-    """Every non-blank line of a JSON Lines stream, parsed and located, in order.
+def numbered_lines(stream: IO[Any], source: str, first: bytes | None = None
+                   ) -> Iterator[tuple[int, bytes]]:
+    """Every line of a JSON Lines stream with its number, as bytes, unparsed (each capped; see
+    :func:`parse_line`, which may run in another process).
 
     Raises:
         InputError: the stream cannot be read (located at the line reached).
@@ -175,9 +193,7 @@ def read_lines(stream: IO[Any], source: str, first: bytes | None = None) -> Iter
                                       SourceSpan(source, number + 1, 1),
                                       "unreadable_file")]) from None
         number += 1
-        line = parse_line(raw, number, source)
-        if line is not None:
-            yield line
+        yield number, raw
 
 
 def looks_like_jsonl(first: bytes) -> bool:

@@ -40,7 +40,8 @@ from engine.cases._inputs import STDIN as STDIN
 from engine.cases._inputs import SUFFIXES as SUFFIXES
 from engine.cases._inputs import InputFormat as InputFormat
 from engine.cases._inputs import sources
-from engine.cases._lines import Line
+from engine.cases._lines import PendingLine as PendingLine
+from engine.cases._lines import parse_line
 from engine.cases.record import DEFAULT_ZONE, CaseRecord
 from engine.cases.validation import problems_from
 
@@ -144,9 +145,33 @@ def iter_cases(
             arguments when iteration starts.
     """
     _check_arguments(paths, default_zone, stdin, input_format, cap)
+    for item in _inputs(paths, default_zone, stdin, input_format, cap, CaseIds()):
+        assert not isinstance(item, PendingLine), "with ids, every line is parsed"
+        yield item
+
+
+def iter_case_inputs(
+    paths: Sequence[str | Path], *, default_zone: tzinfo | None = None, stdin: TextIO | None = None,
+    input_format: InputFormat = "auto", cap: int = MAX_BYTES,
+) -> Iterator[LoadedCase | PendingLine | Problem]:
+    """:func:`iter_cases` with each non-blank line of JSON Lines left unparsed, as a
+    :class:`PendingLine`, for the process that evaluates it to read (:func:`load_line`); and,
+    since the ids of those lines are not known yet, with no check of duplicate ids: the caller
+    checks every case's id in input order with one :class:`CaseIds`.
+
+    Raises:
+        TypeError, UsageError: as :func:`iter_cases`.
+    """
+    _check_arguments(paths, default_zone, stdin, input_format, cap)
+    yield from _inputs(paths, default_zone, stdin, input_format, cap, None)
+
+
+def _inputs(paths: Sequence[str | Path], default_zone: tzinfo | None, stdin: TextIO | None,
+            input_format: InputFormat, cap: int, ids: CaseIds | None,
+            ) -> Iterator[LoadedCase | PendingLine | Problem]:
+    """The cases, problems and (without ``ids``) pending lines of ``paths``, in order."""
     if isinstance(paths, str | Path):
         paths = [paths]  # one path, not a sequence of one-letter paths
-    first_at: dict[str, SourceSpan] = {}
     errors: list[Problem] = []
     for item in sources(paths, stdin if stdin is not None else sys.stdin, input_format, cap):
         if isinstance(item, Problem):
@@ -160,13 +185,61 @@ def iter_cases(
                 yield from exc.problems
                 continue
             yield from _cases(_items(documents, source, errors), source, errors, default_zone,
-                             first_at)
+                              ids)
         elif isinstance(content, TextPieces):
             yield from _cases(_piece_items(content, source, errors, cap), source, errors,
-                              default_zone, first_at)
+                              default_zone, ids)
+        elif ids is None:
+            yield from _pending(content, source)
         else:
-            yield from _cases(_line_items(content, errors), source, errors, default_zone,
-                             first_at)
+            yield from _cases(_line_items(content, source, errors), source, errors,
+                              default_zone, ids)
+
+
+def _pending(lines: Iterator[tuple[int, bytes]], source: str) -> Iterator[PendingLine | Problem]:
+    try:
+        for number, raw in lines:
+            line = PendingLine(raw, number, source)
+            if not line.blank():
+                yield line
+    except InputError as exc:
+        yield from exc.problems
+
+
+def load_line(line: PendingLine, default_zone: tzinfo | None) -> LoadedCase | list[Problem] | None:
+    """A pending line parsed and validated as :func:`iter_cases` would (its ``index`` is the
+    line's number less one): the case, its problems, or None for a blank line. Its id is not
+    checked against other cases' (see :class:`CaseIds`)."""
+    parsed = parse_line(line.raw, line.number, line.source)
+    if parsed is None or isinstance(parsed, Problem):
+        return parsed if parsed is None else [parsed]
+    doc = parsed[1]
+    errors: list[Problem] = []
+    record = _validate(doc.data, doc, (), default_zone, errors)
+    if record is None:
+        return errors
+    return LoadedCase(record, line.source, line.number - 1, doc.span(()), doc, ())
+
+
+class CaseIds:
+    """The case ids of a batch seen so far, each with where it first was: a case whose id was
+    seen is a duplicate. Only the ids are kept, never the cases."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, SourceSpan] = {}
+
+    def first(self, case_id: str, span: SourceSpan) -> SourceSpan | None:
+        """Where a case with ``case_id`` was first, if not at ``span`` (now noted as seen)."""
+        first = self._first.setdefault(case_id, span)
+        return None if first is span else first
+
+    def duplicate(self, loaded: LoadedCase, first: SourceSpan | None = None) -> Problem | None:
+        """The problem of ``loaded`` if its id was seen (``first``: where, if known already)."""
+        first = first or self.first(loaded.record.id, loaded.span)
+        if first is None:
+            return None
+        return Problem(f"duplicate case id {quote(loaded.record.id)} (first at {first})",
+                       loaded.span_of("id"), "duplicate_case_id", (*loaded.loc, "id"))
 
 
 def iter_documents(
@@ -176,15 +249,16 @@ def iter_documents(
     validated and located as :func:`iter_cases` does for a file's text: for a front end that
     tells a text that does not parse from cases that are invalid (the HTTP service)."""
     errors: list[Problem] = []
-    yield from _cases(_items(documents, source, errors), source, errors, default_zone, {})
+    yield from _cases(_items(documents, source, errors), source, errors, default_zone,
+                      CaseIds())
 
 
 def _cases(
     found_items: Iterator[tuple[Document, Loc, object]], source: str, errors: list[Problem],
-    default_zone: tzinfo | None, first_at: dict[str, SourceSpan],
+    default_zone: tzinfo | None, ids: CaseIds | None,
 ) -> Iterator[LoadedCase | Problem]:
-    """Validate the items of one input, in order, each problem in its place; a case id already
-    in ``first_at`` (the ids seen in the batch, and where) is a duplicate."""
+    """Validate the items of one input, in order, each problem in its place; a case whose id
+    ``ids`` has seen is a duplicate (without ``ids``, not checked)."""
     for index, (doc, loc, data) in enumerate(found_items):
         yield from errors
         errors.clear()
@@ -194,25 +268,22 @@ def _cases(
         if record is None:
             continue
         loaded = LoadedCase(record, source, index, doc.span(loc), doc, loc)
-        first = first_at.setdefault(record.id, loaded.span)
-        if first is loaded.span:
-            yield loaded
-        else:
-            yield Problem(f"duplicate case id {quote(record.id)} (first at {first})",
-                          loaded.span_of("id"), "duplicate_case_id", (*loc, "id"))
+        duplicate = None if ids is None else ids.duplicate(loaded)
+        yield loaded if duplicate is None else duplicate
     yield from errors
     errors.clear()
 
 
-def _line_items(lines: Iterator[Line], errors: list[Problem]
+def _line_items(lines: Iterator[tuple[int, bytes]], source: str, errors: list[Problem]
                 ) -> Iterator[tuple[Document, Loc, object]]:
     """The cases of JSON Lines: each line is one case (a line holding a list is refused, so
     that a case's index stays its line's)."""
     try:
-        for line in lines:
+        for number, raw in lines:
+            line = parse_line(raw, number, source)
             if isinstance(line, Problem):
                 errors.append(line)
-            else:
+            elif line is not None:
                 yield line[1], (), line[1].data
     except InputError as exc:
         errors += exc.problems
