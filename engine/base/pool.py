@@ -80,20 +80,32 @@ def ordered_map(
     # any lock another thread held at the fork.
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=initializer, initargs=initargs)
-    pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+    pending: deque[tuple[list[T], Future[list[R]] | list[R]]] = deque()
     chunks = _chunks(first, source, chunk)
+    window = 2 * jobs  # chunks in the workers' hands: enough that none waits for the next
+
+    def submit(batch: list[T]) -> None:
+        pending.append((batch, pool.submit(work, [send(i) for i in batch])))
+
     try:
         # The first chunk is done here before the workers are asked for (starting one blocks
         # until its interpreter is up): the first result is not kept waiting for them.
         for item in next(chunks):
             yield item, here([send(item)])[0]
-        for batch in islice(chunks, 2 * jobs):
-            pending.append((batch, pool.submit(work, [send(i) for i in batch])))
-        for batch in chunks:
-            yield from _ready(pending.popleft())
-            pending.append((batch, pool.submit(work, [send(i) for i in batch])))
+        for batch in islice(chunks, window):
+            submit(batch)
         while pending:
-            yield from _ready(pending.popleft())
+            batch, head = pending[0]
+            # Rather than wait for the oldest chunk (workers starting, or busy), this process
+            # does the next one itself; its results wait their turn in the queue.
+            if (isinstance(head, Future) and not head.done() and len(pending) < 2 * window
+                    and (mine := next(chunks, None)) is not None):
+                pending.append((mine, here([send(i) for i in mine])))
+                continue
+            pending.popleft()
+            yield from _ready(batch, head)
+            if (more := next(chunks, None)) is not None:
+                submit(more)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -137,10 +149,9 @@ def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _ready(entry: tuple[list[T], Future[list[R]]]) -> Iterator[tuple[T, R]]:
-    batch, future = entry
+def _ready(batch: list[T], done: Future[list[R]] | list[R]) -> Iterator[tuple[T, R]]:
     try:
-        results = future.result()
+        results = done.result() if isinstance(done, Future) else done
     except BrokenProcessPool as exc:
         raise WorkerCrash(f"a worker process died unexpectedly ({exc}); the run was stopped. "
                           "Try again with --jobs 1 to rule out the system (memory, signals)"

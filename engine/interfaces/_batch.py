@@ -13,7 +13,7 @@ from engine.analysis.compare_stream import compare_stream
 from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import Problem
 from engine.cases.claims import UNCONTESTED
-from engine.cases.load import LoadedCase
+from engine.cases.load import LoadedCase, PendingLine
 from engine.interfaces._shared import (
     account_opt,
     engine_opt,
@@ -29,11 +29,12 @@ from engine.run.evaluate import (
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo
-from engine.run.stream import evaluate_stream, evaluate_stream_json
-from engine.testing.expectations import unknown_expectations
+from engine.run.stream import Seen, evaluate_inputs_json, evaluate_stream
+from engine.testing.expectations import expectation_problems, unknown_expectations
 
 P = ParamSpec("P")
 R = TypeVar("R")
+C = TypeVar("C")
 
 
 def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids: Sequence[str],
@@ -43,35 +44,39 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
     order, as soon as it is ready; every problem lands in ``problems``: those of the input
     first, then those of the cases (as a batch has always listed them)."""
     return _collected(evaluate_stream(items, rs, only=reading_ids or None, engine=engine,
-                                      account=account, jobs=jobs), rs, problems)
+                                      account=account, jobs=jobs),
+                      lambda loaded: unknown_expectations(loaded, rs.readings), problems)
 
 
-def evaluated_json(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
+def evaluated_json(items: Iterable[LoadedCase | PendingLine | Problem], rs: ReadingSet,
                    reading_ids: Sequence[str], engine: EngineChoice, account: str, jobs: int,
                    problems: list[Problem], indent: int | None
-                   ) -> Iterator[tuple[LoadedCase, str]]:
-    """:func:`evaluated` with each result as its JSON text (``model_dump_json(indent=...)``),
-    made by the process that evaluated the case: the cheap way back from a worker."""
-    return _collected(evaluate_stream_json(items, rs, only=reading_ids or None, engine=engine,
-                                           account=account, jobs=jobs, indent=indent),
-                      rs, problems)
+                   ) -> Iterator[tuple[Seen[list[Problem]], str]]:
+    """:func:`evaluated` of what :func:`iter_case_inputs` yields, each result as its JSON text
+    (``model_dump_json(indent=...)``): each line of JSON Lines is read, evaluated and written
+    to JSON by the process that evaluates it (the cheap way through workers); each case comes
+    with its id and claimants (:class:`Seen`)."""
+    stream = evaluate_inputs_json(items, rs, expectation_problems, only=reading_ids or None,
+                                  engine=engine, account=account, jobs=jobs, indent=indent,
+                                  default_zone=rs.common.default_offset)
+    return _collected(stream, lambda seen: seen.notes, problems)
 
 
-def _collected(stream: Iterator[Problem | tuple[LoadedCase, R | tuple[Problem, ...]]],
-               rs: ReadingSet, problems: list[Problem]) -> Iterator[tuple[LoadedCase, R]]:
+def _collected(stream: Iterator[Problem | tuple[C, R | tuple[Problem, ...]]],
+               notes: Callable[[C], list[Problem]], problems: list[Problem],
+               ) -> Iterator[tuple[C, R]]:
     later: list[Problem] = []
     for item in stream:
         if isinstance(item, Problem):
             problems.append(item)
             continue
-        loaded, result = item
-        later += unknown_expectations(loaded, rs.readings)
+        case, result = item
+        later += notes(case)
         if isinstance(result, tuple):
             later += result
         else:
-            yield loaded, result
+            yield case, result
     problems += later
-
 
 
 def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
@@ -108,7 +113,12 @@ def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
 
 def claims(account: str, loaded: LoadedCase) -> bool:
     """Whether ``account`` names a party that made claims in this case."""
-    return account not in (OWN, UNCONTESTED) and account in loaded.record.claimants()
+    return claims_in(account, loaded.record.claimants())
+
+
+def claims_in(account: str, claimants: Sequence[str]) -> bool:
+    """Whether ``account`` names a party among ``claimants`` (who made claims in a case)."""
+    return account not in (OWN, UNCONTESTED) and account in claimants
 
 
 

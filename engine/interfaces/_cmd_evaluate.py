@@ -9,11 +9,12 @@ import click
 
 from engine.analysis.counterfactual import DEFAULT_BUDGET
 from engine.base.errors import Problem
-from engine.cases.load import InputFormat, iter_cases
+from engine.cases.load import InputFormat, iter_case_inputs, iter_cases
 from engine.interfaces._batch import (
     Format,
     batch_command,
     claims,
+    claims_in,
     compare_report,
     evaluated,
     evaluated_json,
@@ -63,15 +64,18 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
                            for r in selected], lambda text: write_out(text, nl=False), term())
     problems: list[Problem] = []
     claimed = False
-    items = iter_cases(paths, default_zone=rs.common.default_offset, input_format=input_format)
+    zone = rs.common.default_offset
     with progress("evaluating cases") as bar:
-        if fmt in {"json", "jsonl"}:  # results come back from the workers as their JSON text
-            for loaded, text in evaluated_json(items, rs, reading_ids, engine, account, jobs,
-                                               problems, writer.json_indent):
+        if fmt in {"json", "jsonl"}:
+            # Workers read JSON Lines themselves and send back each result's JSON text.
+            inputs = iter_case_inputs(paths, default_zone=zone, input_format=input_format)
+            for seen, text in evaluated_json(inputs, rs, reading_ids, engine, account, jobs,
+                                             problems, writer.json_indent):
                 writer.result_json(text)
                 bar.advance()
-                claimed = claimed or claims(account, loaded)
+                claimed = claimed or claims_in(account, seen.claimants)
         else:
+            items = iter_cases(paths, default_zone=zone, input_format=input_format)
             for loaded, result in evaluated(items, rs, reading_ids, engine, account, jobs,
                                             problems):
                 writer.result(result)

@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 from engine.base import arguments
 from engine.base.errors import Problem
 from engine.cases.claims import check_account
-from engine.cases.load import CaseBatch, LoadedCase
+from engine.cases.load import CaseBatch, LoadedCase, PendingLine
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 
@@ -84,17 +84,29 @@ def comparisons(value: Any, kind: type) -> Sequence[Any]:
 def items(value: Any) -> Iterator[LoadedCase | Problem]:
     """The elements of ``value``, an iterable of loaded cases and problems (as
     :func:`engine.iter_cases` yields them); ``TypeError`` for anything else, when it comes."""
+    return _items(value, (LoadedCase, Problem), "LoadedCase and Problem",
+                  "a LoadedCase or a Problem", "engine.iter_cases")
+
+
+def inputs(value: Any) -> Iterator[LoadedCase | PendingLine | Problem]:
+    """:func:`items`, pending lines allowed (as :func:`engine.cases.load.iter_case_inputs`
+    yields them)."""
+    return _items(value, (LoadedCase, PendingLine, Problem), "LoadedCase, PendingLine and Problem",
+                  "a LoadedCase, a PendingLine or a Problem", "engine.cases.load.iter_case_inputs")
+
+
+def _items(value: Any, kinds: tuple[type, ...], iterable_of: str, expected: str, maker: str,
+           ) -> Iterator[Any]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise TypeError("argument items: expected an iterable of LoadedCase and Problem (as "
-                        f"engine.iter_cases yields them); found a value of type "
+        raise TypeError(f"argument items: expected an iterable of {iterable_of} (as {maker} "
+                        f"yields them); found a value of type "
                         f"{type(value).__name__}")
-    return _items(value)
+    return _each(value, kinds, expected)
 
 
-def _items(value: Iterable[Any]) -> Iterator[LoadedCase | Problem]:
+def _each(value: Iterable[Any], kinds: tuple[type, ...], expected: str) -> Iterator[Any]:
     for i, item in enumerate(value):
-        yield arguments.of_type(f"items[{i}]", item, (LoadedCase, Problem),
-                                "a LoadedCase or a Problem")
+        yield arguments.of_type(f"items[{i}]", item, kinds, expected)
 
 
 def comparison(case_: Any, rs: Any, only: Any, engine: Any, account_: Any, source_: Any,

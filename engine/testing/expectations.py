@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from engine.base.errors import Problem, SourceSpan, quote, suggest
 from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
+from engine.readings.load import ReadingSet
 from engine.readings.model import Reading
 from engine.run.outcome import CaseResult
 
@@ -55,6 +56,12 @@ def unknown_expectations(loaded: LoadedCase, readings: Mapping[str, Reading]) ->
                     loaded.span_of("expect", rid, "flags", i), code="unknown_flag",
                     loc=(*loaded.loc, "expect", rid, "flags", i)))
     return out
+
+
+def expectation_problems(loaded: LoadedCase, readings: ReadingSet) -> list[Problem]:
+    """:func:`unknown_expectations` against a reading set: the form a worker process that reads
+    the case is given (engine.run.stream.evaluate_inputs_json)."""
+    return unknown_expectations(loaded, readings.readings)
 
 
 def check(case: CaseRecord, result: CaseResult, span: SourceSpan | None = None) -> list[Mismatch]:

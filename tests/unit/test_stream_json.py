@@ -1,5 +1,6 @@
-"""Results sent back from the workers as JSON text: the same text as the results' own dumps,
-and the first chunk done in the calling process while the workers start."""
+"""Results sent back from the workers as JSON text: the same text as the results' own dumps;
+the first chunk done in the calling process while the workers start, and others while it would
+wait for them."""
 
 from __future__ import annotations
 
@@ -40,4 +41,16 @@ def _pid(chunk: Sequence[int]) -> list[int]:
 def test_the_first_chunk_is_done_here_while_the_workers_start() -> None:
     pids = [pid for _, pid in ordered_map(_pid, range(CHUNK * 3), lambda x: x, jobs=2)]
     assert pids[:CHUNK] == [os.getpid()] * CHUNK
-    assert os.getpid() not in pids[CHUNK:]
+    assert os.getpid() not in pids[CHUNK:]  # the rest was sent before any could wait
+
+
+def test_this_process_works_rather_than_wait_for_the_workers() -> None:
+    # Workers take a good part of a second to start; meanwhile this process does the chunks
+    # after those sent to them (four: twice the jobs), and their results wait their turn.
+    pids = [pid for _, pid in ordered_map(_pid, range(CHUNK * 40), lambda x: x, jobs=2)]
+    here = os.getpid()
+    chunks = [set(pids[i:i + CHUNK]) for i in range(0, len(pids), CHUNK)]
+    assert all(len(c) == 1 for c in chunks)  # a chunk is done in one place
+    assert chunks[0] == chunks[5] == {here}
+    assert {here} != chunks[1] == chunks[1] - {here}  # sent to a worker
+    assert len(set(pids) - {here}) >= 1
