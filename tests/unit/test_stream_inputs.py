@@ -115,7 +115,8 @@ def test_results_and_problems_are_those_of_reading_every_line_here(
 
 def test_an_item_of_another_kind_is_a_type_error() -> None:
     with pytest.raises(TypeError, match=r"items\[0\]: expected a LoadedCase, a PendingLine or "):
-        list(evaluate_inputs_json(["case.yaml"], load_readings(), expectation_problems))
+        list(evaluate_inputs_json(["case.yaml"], load_readings(),  # type: ignore[list-item]
+                                  expectation_problems))
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
