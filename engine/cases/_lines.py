@@ -8,14 +8,15 @@ on its own, at line 1) are moved to the line's place in the file.
 A line of plain JSON is read by :func:`json.loads` (microseconds, against milliseconds for the
 YAML loader with positions), and its positions are found by the YAML loader only when they are
 asked for (a problem to locate): the same data, positions and messages, paid for only where
-needed. Anything the two loaders could read differently (a float, a ``\\u`` escape, a
-duplicate key, a refused character, a tab, a document past the loader's limits) takes the YAML
-loader at once.
+needed. Anything the two loaders could read differently (a float YAML 1.1 reads otherwise, a
+``\\u`` escape, a duplicate key, a refused character, a tab, a document past the loader's
+limits) takes the YAML loader at once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -86,14 +87,17 @@ def parse_line(raw: bytes, number: int, source: str) -> Line | None:
         return None
     try:
         # json first: JSON Lines is JSON, and YAML would also take `{id: x}` or `- x`.
-        data = json.loads(text, object_pairs_hook=_pairs)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_float=_float,
+                          parse_int=_int)
     except json.JSONDecodeError as exc:
         return Problem(f"not a JSON value (JSON Lines: one case per line): {exc.msg}",
                        SourceSpan(source, number, exc.colno), "malformed_json_line")
     except (ValueError, RecursionError):  # an endless number, a deep nesting: YAML says where
         data = _DIFFERENT
+    except _Differs:
+        data = _DIFFERENT
     plain = "\\u" not in text and "\t" not in text
-    if plain and data is not _DIFFERENT and _plain(data, 0, [0]):
+    if plain and data is not _DIFFERENT and _plain_text(text, data):
         column = len(text) - len(text.lstrip()) + 1
         return number, _LazyDocument(data, source, {(): SourceSpan(source, number, column)},
                                      text=text, shift=number - 1)
@@ -113,16 +117,48 @@ class _Different:
 _DIFFERENT = _Different()
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Different:
+class _Differs(Exception):  # a signal out of json.loads, not an error
+    """Raised inside :func:`json.loads` at JSON that the YAML loader could read otherwise."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs) or "<<" in out:
-        return _DIFFERENT  # a duplicate key or a merge key: the YAML loader's messages
+        raise _Differs  # a duplicate key or a merge key: the YAML loader's messages
     return out
 
 
+# A JSON float that the YAML loader reads as the same float (YAML 1.1 wants a point, and a sign
+# on an exponent: it reads ``1e5`` or ``1.0e5`` as a string).
+_SAME_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+(?:[eE][-+][0-9]+)?")
+
+
+def _float(text: str) -> float:
+    if len(text) >= MAX_NUMBER_CHARS or not _SAME_FLOAT.fullmatch(text):
+        raise _Differs  # the YAML loader reads it otherwise, or refuses it: its reading
+    return float(text)
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) >= MAX_NUMBER_CHARS:
+        raise _Differs  # over the YAML loader's limit: its message
+    return int(text)
+
+
+def _plain_text(text: str, data: Any) -> bool:
+    """:func:`_plain` of ``data`` read from ``text`` (floats, long numbers and duplicate keys
+    already sent to the YAML loader), at the cost of one search of the text where it can be
+    told from the text alone: with no backslash, every character of every string is in the
+    text as it is; no more values than characters, no deeper than its brackets."""
+    if "\\" in text or len(text) > MAX_NODES or text.count("[") + text.count("{") > MAX_DEPTH:
+        return _plain(data, 0, [0])
+    return refused_character(text) is None
+
+
 def _plain(value: Any, depth: int, count: list[int]) -> bool:
-    """Whether ``value`` is JSON that the YAML loader reads the same and accepts: no float, no
-    refused character, within its limits on values, depth and number length."""
+    """Whether ``value`` (read by json.loads with this module's hooks: every float and number
+    in it is one the YAML loader reads the same) is JSON that the YAML loader reads the same and
+    accepts: no refused character, within its limits on values and depth."""
     count[0] += 1
     if count[0] > MAX_NODES or depth > MAX_DEPTH:
         return False
@@ -133,8 +169,8 @@ def _plain(value: Any, depth: int, count: list[int]) -> bool:
         return all(_plain(v, depth + 1, count) for v in value)
     if isinstance(value, str):
         return refused_character(value) is None
-    if isinstance(value, bool) or value is None:
-        return True
+    if isinstance(value, bool | float) or value is None:
+        return True  # a float here is one the YAML loader reads the same (see _float)
     return isinstance(value, int) and len(str(abs(value))) < MAX_NUMBER_CHARS
 
 
