@@ -12,6 +12,7 @@ when it cut the search short.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -157,14 +158,48 @@ class Probe:
         return found
 
     def _evaluate(self, reading: Reading, facts: dict[str, FactValue], counted: bool) -> Answers:
-        key = (reading.id, self._key(reading, facts))
+        abstract = self._key(reading, facts)
+        key = (reading.id, abstract)
         if key not in self._cache:
             if counted and self.evaluations >= self.budget:
                 self.cut = True
                 raise Budget
             self.evaluations += counted
-            self._cache[key] = answers(self.readings, reading, facts, self.engine)
+            self._cache[key] = _shared_answers(self.readings, reading, facts, self.engine,
+                                               abstract)
         return self._cache[key]
+
+
+# Answers by abstract case, shared by every probe (each still counts its own evaluations): the
+# searches of different cases, and of one case compared again, meet the same abstract cases, and a
+# hit skips the engine. Per reading set and engine (what fires depends on both), the set checked
+# through a weak reference (holding it would keep its rulesets registered), so that a reused id
+# never matches. Bounded: past the bound it starts again (the answers are the same).
+_SHARED: dict[tuple[int, EngineName],
+              tuple[weakref.ref[ReadingSet], dict[tuple[str, object], Answers]]] = {}
+_MAX_SHARED = 16_384
+
+
+def _shared_answers(readings: ReadingSet, reading: Reading, facts: dict[str, FactValue],
+                    engine: EngineName, abstract: tuple[tuple[str, object], ...]) -> Answers:
+    """The answers of ``reading`` on ``facts`` (whose abstract key is ``abstract``), evaluated
+    once per reading set, engine and abstract case."""
+    hit = _SHARED.get((id(readings), engine))
+    if hit is None or hit[0]() is not readings:
+        if len(_SHARED) >= 64:
+            _SHARED.clear()
+        hit = _SHARED[(id(readings), engine)] = weakref.ref(readings), {}
+    known = hit[1]
+    key = (reading.id, abstract)
+    try:
+        found = known.get(key)
+    except TypeError:  # a fact value that cannot be a key: evaluated every time
+        return answers(readings, reading, facts, engine)
+    if found is None:
+        if len(known) >= _MAX_SHARED:
+            known.clear()
+        found = known[key] = answers(readings, reading, facts, engine)
+    return found
 
 
 def changes_key(changes: Sequence[_whatif.Value]) -> ChangesKey:
