@@ -141,19 +141,19 @@ class Probe:
         Raises:
             Budget: the bound of evaluations is reached.
         """
-        if reading.id not in self._fields:
-            self._fields[reading.id] = frozenset(_whatif.case_fields(reading))
-        read = self._fields[reading.id]
+        read = self._fields.get(reading.id)
+        if read is None:
+            read = self._fields[reading.id] = frozenset(_whatif.case_fields(reading))
         # The other changes cannot change what the reading reads (its facts, their claims), so
         # the answers, the evaluations counted and the budget are those of the full change.
-        kept = [v for v in changes if v.field in read]
-        self._bases.setdefault(id(case), case)
         # The key of the changes kept: the entries of ``known`` for the fields read.
-        mine = (changes_key(kept) if known is None
+        mine = (changes_key([v for v in changes if v.field in read]) if known is None
                 else tuple(k for k in known if k[0] in read))
         key = (reading.id, id(case), mine)
         found = self._changed.get(key)
         if found is None:
+            self._bases.setdefault(id(case), case)
+            kept = [v for v in changes if v.field in read]
             found = self._changed[key] = self.answers(reading, self.applied(case, kept, mine))
         return found
 
