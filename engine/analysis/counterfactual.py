@@ -74,6 +74,7 @@ class Probe:
     # searches try each change once per question and reading: built and checked once.
     _applied: dict[tuple[int, ChangesKey], CaseRecord] = field(default_factory=dict)
     _possible: dict[tuple[int, ChangesKey], bool] = field(default_factory=dict)
+    _tables: dict[tuple[tuple[str, int], ...], AgreementTable] = field(default_factory=dict)
 
     def applied(self, case: CaseRecord, changes: Sequence[_whatif.Value],
                 known: ChangesKey | None = None) -> CaseRecord:
@@ -98,6 +99,15 @@ class Probe:
             found = self._possible[key] = possible(self.applied(case, changes, known),
                                                    self.readings.common.default_offset)
         return found
+
+    def agreement_table(self, cases: dict[str, CaseRecord]) -> AgreementTable:
+        """The table of :func:`agreement_changes` for these cases (by reading), made once."""
+        key = tuple((rid, id(c)) for rid, c in cases.items())
+        table = self._tables.get(key)
+        if table is None or any(a is not b for a, b in zip(table.cases, cases.values(),
+                                                             strict=True)):
+            table = self._tables[key] = AgreementTable(tuple(cases.values()))
+        return table
 
     def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
                                                                             ...]:
@@ -202,6 +212,32 @@ def _shared_answers(readings: ReadingSet, reading: Reading, facts: dict[str, Fac
     return found
 
 
+_UNSEEN: tuple[Answers, ...] = ()
+
+
+@dataclass
+class AgreementTable:
+    """What :func:`agreement_changes` finds for one set of cases, whatever the question: the
+    alternatives, the candidate changes with their keys, and per candidate each reading's
+    answers (None: a case it makes impossible). Only what was evaluated is kept, so the search
+    of the next question counts and meets the budget as it would have."""
+
+    cases: tuple[CaseRecord, ...]
+    alts: dict[str, list[_whatif.Value]] | None = None
+    rows: dict[ChangesKey, tuple[Answers, ...] | None] = field(default_factory=dict)
+    _candidates: dict[int, list[tuple[tuple[_whatif.Value, ...], ChangesKey]]] = field(
+        default_factory=dict)
+
+    def candidates(self, size: int) -> list[tuple[tuple[_whatif.Value, ...], ChangesKey]]:
+        """The candidate changes of ``size`` facts, in search order, each with its key."""
+        found = self._candidates.get(size)
+        if found is None:
+            assert self.alts is not None
+            found = self._candidates[size] = [(c, changes_key(c))
+                                              for c in _candidates(self.alts, size)]
+        return found
+
+
 def changes_key(changes: Sequence[_whatif.Value]) -> ChangesKey:
     """What identifies ``changes`` (in order) as a key: field, text, value and claimants."""
     return tuple((v.field, v.text, repr(v.value), v.claimed_by) for v in changes)
@@ -267,23 +303,31 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     to ``question``. ``cases`` holds each reading's case (on its account of the facts)."""
     readings = [probe.readings.readings[rid] for rid in cases]
     offset = probe.readings.common.default_offset
-    fields = list(dict.fromkeys(f for r in readings for f in _whatif.case_fields(r)))
-    alts: dict[str, list[_whatif.Value]] = {}
-    for f in fields:
-        merged: dict[str, _whatif.Value] = {}
-        for case in cases.values():
-            for v in _whatif.alternatives(case, f, readings, offset):
-                merged.setdefault(v.text, v)
-        alts[f] = list(merged.values())
+    table = probe.agreement_table(cases)
+    if table.alts is None:
+        fields = list(dict.fromkeys(f for r in readings for f in _whatif.case_fields(r)))
+        alts: dict[str, list[_whatif.Value]] = {}
+        for f in fields:
+            merged: dict[str, _whatif.Value] = {}
+            for case in cases.values():
+                for v in _whatif.alternatives(case, f, readings, offset):
+                    merged.setdefault(v.text, v)
+            alts[f] = list(merged.values())
+        table.alts = alts
     out: list[AgreementChange] = []
     for size in range(1, MAX_CHANGES + 1):
         try:
-            for combo in _candidates(alts, size):
-                known = changes_key(combo)
-                if not all(probe.possible(c, combo, known) for c in cases.values()):
+            for combo, known in table.candidates(size):
+                row = table.rows.get(known, _UNSEEN)
+                if row is _UNSEEN:
+                    # Each reading's answers to every question: the next question reads them.
+                    row = table.rows[known] = (
+                        tuple(probe.changed_answers(probe.readings.readings[rid], c, combo, known)
+                              for rid, c in cases.items())
+                        if all(probe.possible(c, combo, known) for c in cases.values()) else None)
+                if row is None:
                     continue
-                answers = {probe.changed_answers(probe.readings.readings[rid], c, combo, known)[
-                    question] for rid, c in cases.items()}
+                answers = {a[question] for a in row}
                 if len(answers) == 1 and not answers & NOT_FIRM:
                     out.append(AgreementChange(question=question, answer=answers.pop(),
                                                changes=_changes(list(cases.values()), combo,
