@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.analysis.domains import case_time, charge_classes, region_intervals
 from engine.base.frozen import FrozenDict
@@ -25,6 +25,8 @@ from engine.cases.claims import as_written, claimed_values, with_fact
 from engine.cases.record import CaseRecord, Entry, Proceedings, Release
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading
+
+_M = TypeVar("_M", CaseRecord, Entry, Proceedings, Release)
 
 # Facts computed from others: a change is made to the fields they come from.
 _DERIVED = DERIVED_FROM
@@ -244,18 +246,19 @@ def apply(case: CaseRecord, changes: Iterable[Value]) -> CaseRecord:
     changed fact's claims give way to the value set."""
     changes = list(changes)
     changed = {c.field for c in changes}
+    update: dict[str, Any] = {}
     if changed & set(case.claims):
-        case = case.model_copy(update={"claims": FrozenDict({
-            p: cs for p, cs in case.claims.items() if p not in changed})})
+        update["claims"] = FrozenDict({p: cs for p, cs in case.claims.items()
+                                       if p not in changed})
     for change in changes:
         block_name, _, name = change.field.rpartition(".")
         value = change.value
         if change.field in _TIMES:
             value = _time(value)
         if block_name == "":
-            case = case.model_copy(update={name: value})
+            update[name] = value
             continue
-        block = getattr(case, block_name)
+        block = update[block_name] if block_name in update else getattr(case, block_name)
         if block_name == "entry" and block is None:
             block = Entry.model_validate({"time": change.value})
         elif block_name == "proceedings" and block is None:
@@ -264,5 +267,20 @@ def apply(case: CaseRecord, changes: Iterable[Value]) -> CaseRecord:
             block = Release()
         if name == "charges":
             value = tuple(value)
-        case = case.model_copy(update={block_name: block.model_copy(update={name: value})})
-    return case
+        update[block_name] = _replaced(block, {name: value})
+    return _replaced(case, update) if update else case
+
+
+def _replaced(model: _M, update: dict[str, Any]) -> _M:
+    """``model.model_copy(update=update)``, made directly: the searches build thousands of
+    changed cases, and the values set come from the search's own checked values."""
+    if getattr(model, "__pydantic_private__", None) is not None:  # none of the records has any
+        return model.model_copy(update=update)
+    made = type(model).__new__(type(model))
+    object.__setattr__(made, "__dict__", {**model.__dict__, **update})
+    object.__setattr__(made, "__pydantic_extra__", None if model.__pydantic_extra__ is None
+                       else dict(model.__pydantic_extra__))
+    object.__setattr__(made, "__pydantic_fields_set__",
+                       model.__pydantic_fields_set__ | update.keys())
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made

@@ -12,6 +12,7 @@ when it cut the search short.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -73,6 +74,7 @@ class Probe:
     # searches try each change once per question and reading: built and checked once.
     _applied: dict[tuple[int, ChangesKey], CaseRecord] = field(default_factory=dict)
     _possible: dict[tuple[int, ChangesKey], bool] = field(default_factory=dict)
+    _tables: dict[tuple[tuple[str, int], ...], AgreementTable] = field(default_factory=dict)
 
     def applied(self, case: CaseRecord, changes: Sequence[_whatif.Value],
                 known: ChangesKey | None = None) -> CaseRecord:
@@ -97,6 +99,15 @@ class Probe:
             found = self._possible[key] = possible(self.applied(case, changes, known),
                                                    self.readings.common.default_offset)
         return found
+
+    def agreement_table(self, cases: dict[str, CaseRecord]) -> AgreementTable:
+        """The table of :func:`agreement_changes` for these cases (by reading), made once."""
+        key = tuple((rid, id(c)) for rid, c in cases.items())
+        table = self._tables.get(key)
+        if table is None or any(a is not b for a, b in zip(table.cases, cases.values(),
+                                                             strict=True)):
+            table = self._tables[key] = AgreementTable(tuple(cases.values()))
+        return table
 
     def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
                                                                             ...]:
@@ -140,31 +151,91 @@ class Probe:
         Raises:
             Budget: the bound of evaluations is reached.
         """
-        if reading.id not in self._fields:
-            self._fields[reading.id] = frozenset(_whatif.case_fields(reading))
-        read = self._fields[reading.id]
+        read = self._fields.get(reading.id)
+        if read is None:
+            read = self._fields[reading.id] = frozenset(_whatif.case_fields(reading))
         # The other changes cannot change what the reading reads (its facts, their claims), so
         # the answers, the evaluations counted and the budget are those of the full change.
-        kept = [v for v in changes if v.field in read]
-        self._bases.setdefault(id(case), case)
         # The key of the changes kept: the entries of ``known`` for the fields read.
-        mine = (changes_key(kept) if known is None
+        mine = (changes_key([v for v in changes if v.field in read]) if known is None
                 else tuple(k for k in known if k[0] in read))
         key = (reading.id, id(case), mine)
         found = self._changed.get(key)
         if found is None:
+            self._bases.setdefault(id(case), case)
+            kept = [v for v in changes if v.field in read]
             found = self._changed[key] = self.answers(reading, self.applied(case, kept, mine))
         return found
 
     def _evaluate(self, reading: Reading, facts: dict[str, FactValue], counted: bool) -> Answers:
-        key = (reading.id, self._key(reading, facts))
+        abstract = self._key(reading, facts)
+        key = (reading.id, abstract)
         if key not in self._cache:
             if counted and self.evaluations >= self.budget:
                 self.cut = True
                 raise Budget
             self.evaluations += counted
-            self._cache[key] = answers(self.readings, reading, facts, self.engine)
+            self._cache[key] = _shared_answers(self.readings, reading, facts, self.engine,
+                                               abstract)
         return self._cache[key]
+
+
+# Answers by abstract case, shared by every probe (each still counts its own evaluations): the
+# searches of different cases, and of one case compared again, meet the same abstract cases, and a
+# hit skips the engine. Per reading set and engine (what fires depends on both), the set checked
+# through a weak reference (holding it would keep its rulesets registered), so that a reused id
+# never matches. Bounded: past the bound it starts again (the answers are the same).
+_SHARED: dict[tuple[int, EngineName],
+              tuple[weakref.ref[ReadingSet], dict[tuple[str, object], Answers]]] = {}
+_MAX_SHARED = 16_384
+
+
+def _shared_answers(readings: ReadingSet, reading: Reading, facts: dict[str, FactValue],
+                    engine: EngineName, abstract: tuple[tuple[str, object], ...]) -> Answers:
+    """The answers of ``reading`` on ``facts`` (whose abstract key is ``abstract``), evaluated
+    once per reading set, engine and abstract case."""
+    hit = _SHARED.get((id(readings), engine))
+    if hit is None or hit[0]() is not readings:
+        if len(_SHARED) >= 64:
+            _SHARED.clear()
+        hit = _SHARED[(id(readings), engine)] = weakref.ref(readings), {}
+    known = hit[1]
+    key = (reading.id, abstract)
+    try:
+        found = known.get(key)
+    except TypeError:  # a fact value that cannot be a key: evaluated every time
+        return answers(readings, reading, facts, engine)
+    if found is None:
+        if len(known) >= _MAX_SHARED:
+            known.clear()
+        found = known[key] = answers(readings, reading, facts, engine)
+    return found
+
+
+_UNSEEN: tuple[Answers, ...] = ()
+
+
+@dataclass
+class AgreementTable:
+    """What :func:`agreement_changes` finds for one set of cases, whatever the question: the
+    alternatives, the candidate changes with their keys, and per candidate each reading's
+    answers (None: a case it makes impossible). Only what was evaluated is kept, so the search
+    of the next question counts and meets the budget as it would have."""
+
+    cases: tuple[CaseRecord, ...]
+    alts: dict[str, list[_whatif.Value]] | None = None
+    rows: dict[ChangesKey, tuple[Answers, ...] | None] = field(default_factory=dict)
+    _candidates: dict[int, list[tuple[tuple[_whatif.Value, ...], ChangesKey]]] = field(
+        default_factory=dict)
+
+    def candidates(self, size: int) -> list[tuple[tuple[_whatif.Value, ...], ChangesKey]]:
+        """The candidate changes of ``size`` facts, in search order, each with its key."""
+        found = self._candidates.get(size)
+        if found is None:
+            assert self.alts is not None
+            found = self._candidates[size] = [(c, changes_key(c))
+                                              for c in _candidates(self.alts, size)]
+        return found
 
 
 def changes_key(changes: Sequence[_whatif.Value]) -> ChangesKey:
@@ -232,23 +303,31 @@ def agreement_changes(probe: Probe, cases: dict[str, CaseRecord], question: Ques
     to ``question``. ``cases`` holds each reading's case (on its account of the facts)."""
     readings = [probe.readings.readings[rid] for rid in cases]
     offset = probe.readings.common.default_offset
-    fields = list(dict.fromkeys(f for r in readings for f in _whatif.case_fields(r)))
-    alts: dict[str, list[_whatif.Value]] = {}
-    for f in fields:
-        merged: dict[str, _whatif.Value] = {}
-        for case in cases.values():
-            for v in _whatif.alternatives(case, f, readings, offset):
-                merged.setdefault(v.text, v)
-        alts[f] = list(merged.values())
+    table = probe.agreement_table(cases)
+    if table.alts is None:
+        fields = list(dict.fromkeys(f for r in readings for f in _whatif.case_fields(r)))
+        alts: dict[str, list[_whatif.Value]] = {}
+        for f in fields:
+            merged: dict[str, _whatif.Value] = {}
+            for case in cases.values():
+                for v in _whatif.alternatives(case, f, readings, offset):
+                    merged.setdefault(v.text, v)
+            alts[f] = list(merged.values())
+        table.alts = alts
     out: list[AgreementChange] = []
     for size in range(1, MAX_CHANGES + 1):
         try:
-            for combo in _candidates(alts, size):
-                known = changes_key(combo)
-                if not all(probe.possible(c, combo, known) for c in cases.values()):
+            for combo, known in table.candidates(size):
+                row = table.rows.get(known, _UNSEEN)
+                if row is _UNSEEN:
+                    # Each reading's answers to every question: the next question reads them.
+                    row = table.rows[known] = (
+                        tuple(probe.changed_answers(probe.readings.readings[rid], c, combo, known)
+                              for rid, c in cases.items())
+                        if all(probe.possible(c, combo, known) for c in cases.values()) else None)
+                if row is None:
                     continue
-                answers = {probe.changed_answers(probe.readings.readings[rid], c, combo, known)[
-                    question] for rid, c in cases.items()}
+                answers = {a[question] for a in row}
                 if len(answers) == 1 and not answers & NOT_FIRM:
                     out.append(AgreementChange(question=question, answer=answers.pop(),
                                                changes=_changes(list(cases.values()), combo,

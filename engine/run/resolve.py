@@ -55,6 +55,14 @@ class _Analysis:
         known = memo.get(rule.id)
         if known is not None:  # asked once per question and per override: walk once
             return known
+        # A false test settles it, and a rule that needs no derived fact has nothing to walk:
+        # the walk's value, without the walk (its derivers are decided when asked).
+        if any(holds(t, self.facts) is False for t in rule.tests):
+            memo[rule.id] = False
+            return False
+        if not rule.needs:
+            memo[rule.id] = True
+            return True
         for rid in postorder((rule.id,), self._unfired_derivers, memo):
             r = reading.rule(rid)
             memo[rid] = rid in self.fired or (
