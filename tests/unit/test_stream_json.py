@@ -5,13 +5,15 @@ wait for them."""
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from engine.base.errors import Problem
-from engine.base.pool import CHUNK, ordered_map
+from engine.base.pool import CHUNK, ordered_map, start_method
 from engine.cases.load import iter_cases
 from engine.readings.load import load_readings
 from engine.run.stream import evaluate_stream, evaluate_stream_json
@@ -54,3 +56,20 @@ def test_this_process_works_rather_than_wait_for_the_workers() -> None:
     assert chunks[0] == chunks[5] == {here}
     assert {here} != chunks[1] == chunks[1] - {here}  # sent to a worker
     assert len(set(pids) - {here}) >= 1
+
+
+def test_workers_are_forked_only_while_this_process_runs_one_thread() -> None:
+    assert start_method().get_start_method() == (
+        "fork" if sys.platform.startswith("linux") and threading.active_count() == 1
+        else "spawn")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        # Another thread could hold a lock the child would inherit: spawned, and still right.
+        assert start_method().get_start_method() == "spawn"
+        pids = [pid for _, pid in ordered_map(_pid, range(CHUNK * 3), lambda x: x, jobs=2)]
+        assert pids[:CHUNK] == [os.getpid()] * CHUNK and os.getpid() not in pids[CHUNK:]
+    finally:
+        stop.set()
+        other.join()
