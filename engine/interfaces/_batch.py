@@ -29,7 +29,8 @@ from engine.run.evaluate import (
 )
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo
-from engine.run.stream import Seen, evaluate_inputs_json, evaluate_stream
+from engine.run.stream import evaluate_stream
+from engine.run.stream_inputs import Seen, evaluate_inputs
 from engine.testing.expectations import expectation_problems, unknown_expectations
 
 P = ParamSpec("P")
@@ -48,17 +49,17 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
                       lambda loaded: unknown_expectations(loaded, rs.readings), problems)
 
 
-def evaluated_json(items: Iterable[LoadedCase | PendingLine | Problem], rs: ReadingSet,
-                   reading_ids: Sequence[str], engine: EngineChoice, account: str, jobs: int,
-                   problems: list[Problem], indent: int | None
-                   ) -> Iterator[tuple[Seen[list[Problem]], str]]:
-    """:func:`evaluated` of what :func:`iter_case_inputs` yields, each result as its JSON text
-    (``model_dump_json(indent=...)``): each line of JSON Lines is read, evaluated and written
-    to JSON by the process that evaluates it (the cheap way through workers); each case comes
-    with its id and claimants (:class:`Seen`)."""
-    stream = evaluate_inputs_json(items, rs, expectation_problems, only=reading_ids or None,
-                                  engine=engine, account=account, jobs=jobs, indent=indent,
-                                  default_zone=rs.common.default_offset)
+def evaluated_pieces(items: Iterable[LoadedCase | PendingLine | Problem], rs: ReadingSet,
+                     reading_ids: Sequence[str], engine: EngineChoice, account: str, jobs: int,
+                     problems: list[Problem], piece: Callable[[CaseResult], bytes],
+                     ) -> Iterator[tuple[Seen[list[Problem]], bytes]]:
+    """:func:`evaluated` of what :func:`iter_case_inputs` yields, each result as ``piece``
+    makes it (a writer's bytes): each line of JSON Lines is read, evaluated and rendered by the
+    process that evaluates it (the cheap way through workers); each case comes with its id and
+    claimants (:class:`Seen`)."""
+    stream = evaluate_inputs(items, rs, expectation_problems, piece, only=reading_ids or None,
+                             engine=engine, account=account, jobs=jobs,
+                             default_zone=rs.common.default_offset)
     return _collected(stream, lambda seen: seen.notes, problems)
 
 

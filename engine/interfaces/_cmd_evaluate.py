@@ -17,9 +17,9 @@ from engine.interfaces._batch import (
     claims_in,
     compare_report,
     evaluated,
-    evaluated_json,
+    evaluated_pieces,
 )
-from engine.interfaces._output import write_out
+from engine.interfaces._output import write_out, write_out_bytes
 from engine.interfaces._report_html import html_report
 from engine.interfaces._shared import (
     account_note,
@@ -61,17 +61,18 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     # The other choices are the stream formats (html returned above).
     writer = ReportWriter(cast(Format, fmt), engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                           for r in selected], lambda text: write_out(text, nl=False), term())
+                           for r in selected], lambda text: write_out(text, nl=False), term(),
+                          write_out_bytes)
     problems: list[Problem] = []
     claimed = False
     zone = rs.common.default_offset
     with progress("evaluating cases") as bar:
         if fmt in {"json", "jsonl"}:
-            # Workers read JSON Lines themselves and send back each result's JSON text.
+            # Workers read JSON Lines themselves and send back each result's bytes to write.
             inputs = iter_case_inputs(paths, default_zone=zone, input_format=input_format)
-            for seen, text in evaluated_json(inputs, rs, reading_ids, engine, account, jobs,
-                                             problems, writer.json_indent):
-                writer.result_json(text)
+            for seen, piece in evaluated_pieces(inputs, rs, reading_ids, engine, account, jobs,
+                                                problems, writer.piece):
+                writer.result_piece(piece)
                 bar.advance()
                 claimed = claimed or claims_in(account, seen.claimants)
         else:

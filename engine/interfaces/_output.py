@@ -7,6 +7,7 @@ that leaves early (``| head -1``) is not an error at all.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 
@@ -34,6 +35,38 @@ def write_out(text: str, *, nl: bool = True) -> None:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def write_out_bytes(data: bytes) -> None:
+    """Write UTF-8 ``data`` to standard output and flush it: straight to its byte stream when
+    the output is UTF-8 with plain newlines (no encoding again), else as text by
+    :func:`write_out`, which checks the encoding.
+
+    Raises:
+        OutputError, BrokenPipeError: as :func:`write_out`.
+    """
+    stream = sys.stdout
+    if stream is None:
+        return
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or os.linesep != "\n" or not _utf8(getattr(stream, "encoding", None)):
+        write_out(data.decode("utf-8"), nl=False)
+        return
+    try:
+        stream.flush()  # text written before stays before
+        buffer.write(data)
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def _utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def silence_stdout() -> None:

@@ -25,6 +25,21 @@ def _indented(json_text: str, last: str) -> str:
     return "\n".join(("    " + ln) for ln in json_text.split("\n")) if last else json_text
 
 
+def _dump(result: CaseResult, indent: int | None) -> bytes:
+    # The serializer's own bytes: model_dump_json gives them decoded, to be encoded again.
+    return CaseResult.__pydantic_serializer__.to_json(result, indent=indent)
+
+
+def jsonl_piece(result: CaseResult) -> bytes:
+    """One result's line of the jsonl report (UTF-8, with its newline)."""
+    return _dump(result, None) + b"\n"
+
+
+def json_piece(result: CaseResult) -> bytes:
+    """One result as the json report lists it (UTF-8, indented into the report's list)."""
+    return b"\n".join(b"    " + ln for ln in _dump(result, 2).split(b"\n"))
+
+
 class ReportWriter:
     """Writes an ``evaluate`` report piece by piece, in any of its formats.
 
@@ -33,8 +48,11 @@ class ReportWriter:
     """
 
     def __init__(self, fmt: Format, engine: str, readings: Sequence[ReadingInfo],
-                 write: Callable[[str], None], term: Term = PLAIN) -> None:
+                 write: Callable[[str], None], term: Term = PLAIN,
+                 write_bytes: Callable[[bytes], None] | None = None) -> None:
         self.fmt, self.engine, self.write, self.term = fmt, engine, write, term
+        #: Where UTF-8 pieces go (by default decoded and given to ``write``).
+        self.write_bytes = write_bytes or (lambda data: write(data.decode("utf-8")))
         self.ids = [r.id for r in readings]
         self.count = 0
         self.lines = 0  # JSON Lines written, for the newline rules of the whole renderer
@@ -48,7 +66,7 @@ class ReportWriter:
     def result(self, result: CaseResult) -> None:
         """Write one case's result."""
         if self.fmt in {"json", "jsonl"}:
-            self.result_json(result.model_dump_json(indent=self.json_indent))
+            self.result_piece(self.piece(result))
             return
         self.count += 1
         if self.fmt == "table":
@@ -57,19 +75,23 @@ class ReportWriter:
             self.write(markdown.case(result, self.ids))
 
     @property
-    def json_indent(self) -> int | None:
-        """The ``indent`` of the result JSON that :meth:`result_json` takes (json, jsonl)."""
-        return 2 if self.fmt == "json" else None
+    def piece(self) -> Callable[[CaseResult], bytes]:
+        """What :meth:`result_piece` takes, made of a result (for json and jsonl): a
+        module-level function, so that a worker process can make the piece where it evaluated
+        the case (see ``engine.run.stream_inputs.evaluate_inputs``)."""
+        assert self.fmt in {"json", "jsonl"}, "only the JSON formats write pieces"
+        return json_piece if self.fmt == "json" else jsonl_piece
 
-    def result_json(self, text: str) -> None:
-        """Write one case's result given as ``result.model_dump_json(indent=json_indent)``
-        (made where the case was evaluated: see ``engine.run.stream.evaluate_stream_json``)."""
-        assert self.fmt in {"json", "jsonl"}, "only the JSON formats write JSON text"
+    def result_piece(self, piece: bytes) -> None:
+        """Write one case's result given as ``self.piece(result)``: the same bytes as
+        :meth:`result` writes (UTF-8)."""
         self.count += 1
-        if self.fmt == "jsonl":
-            self.write(text + "\n")
+        if self.fmt == "json" and self.count > 1:
+            self.write_bytes(b",\n" + piece)
+        elif self.fmt == "json":
+            self.write_bytes(b"\n" + piece)
         else:
-            self.write(("\n" if self.count == 1 else ",\n") + _indented(text, "y"))
+            self.write_bytes(piece)
 
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""

@@ -12,14 +12,13 @@ more to rebuild in this process than the evaluation itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import tzinfo
-from typing import Generic, NamedTuple, TypeVar, cast
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from engine.base import arguments
-from engine.base.errors import EngineError, Problem, SourceSpan
+from engine.base.errors import EngineError, Problem
 from engine.base.pool import map_with
-from engine.cases.load import CaseIds, LoadedCase, PendingLine, load_line
+from engine.cases.load import LoadedCase
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.run import checks
@@ -36,7 +35,6 @@ EvaluatedJson = Problem | tuple[LoadedCase, str | tuple[Problem, ...]]
 _Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str]
 _JsonSettings = tuple[_Settings, int | None]
 _R = TypeVar("_R", CaseResult, str)
-_N = TypeVar("_N")
 
 
 def _evaluate_one(settings: _Settings, job: _Job) -> _Done:
@@ -130,105 +128,3 @@ def _in_order(
             assert isinstance(done, tuple)
             yield item, tuple(item.failed(EngineError(list(done))))
 
-
-class Seen(NamedTuple, Generic[_N]):
-    """What :func:`evaluate_inputs_json` tells of a case beside its result: its id, who made
-    claims in it, and what ``inspect`` found in it (made where the case was read)."""
-
-    case_id: str
-    claimants: tuple[str, ...]
-    notes: _N
-
-
-#: What :func:`evaluate_inputs_json` yields.
-EvaluatedInput = Problem | tuple[Seen[_N], str | tuple[Problem, ...]]
-_InputSettings = tuple[_JsonSettings, tzinfo | None, Callable[[LoadedCase, ReadingSet], _N]]
-_InputJob = _Job | PendingLine
-_LineDone = tuple[Seen[_N], SourceSpan, str | tuple[Problem, ...]] | list[Problem] | None
-
-
-def _evaluate_input(settings: _InputSettings[_N], job: _InputJob
-                    ) -> str | tuple[Problem, ...] | Problem | _LineDone[_N]:
-    if not isinstance(job, PendingLine):
-        return _evaluate_json(settings[0], job)
-    loaded = load_line(job, settings[1])
-    if not isinstance(loaded, LoadedCase):
-        return loaded
-    done = _evaluate_json(settings[0], (loaded.record, loaded.source))
-    if not isinstance(done, str):
-        assert isinstance(done, tuple)
-        done = tuple(loaded.failed(EngineError(list(done))))
-    return _seen(loaded, settings[0][0][0], settings[2]), loaded.span, done
-
-
-def _seen(loaded: LoadedCase, readings: ReadingSet,
-          inspect: Callable[[LoadedCase, ReadingSet], _N]) -> Seen[_N]:
-    record = loaded.record
-    return Seen(record.id, record.claimants(), inspect(loaded, readings))
-
-
-def _send_input(item: LoadedCase | PendingLine | Problem) -> _InputJob:
-    return item if isinstance(item, PendingLine) else _send(item)
-
-
-def evaluate_inputs_json(
-    items: Iterable[LoadedCase | PendingLine | Problem], readings: ReadingSet,
-    inspect: Callable[[LoadedCase, ReadingSet], _N], *, only: Sequence[str] | None = None,
-    engine: EngineChoice = "durable", account: str = OWN, jobs: int = 1,
-    indent: int | None = None, default_zone: tzinfo | None = None,
-) -> Iterator[EvaluatedInput[_N]]:
-    """:func:`evaluate_stream_json` of what :func:`engine.cases.load.iter_case_inputs` yields:
-    each pending line of JSON Lines is parsed, validated and evaluated by the process that
-    evaluates it (a worker), so that the reading process only reads lines and writes results.
-    Case ids are checked here, in input order, as :func:`engine.iter_cases` checks them: a
-    duplicate is a problem in its place and its result is dropped.
-
-    Args:
-        inspect: a module-level function (workers import it) of a case and the readings, run
-            where the case is read; its value comes back in :class:`Seen`.
-        default_zone: as :func:`engine.iter_cases`, for the pending lines.
-        Others: as :func:`evaluate_stream_json`.
-
-    Raises:
-        UsageError, TypeError: as :func:`evaluate_stream_json`.
-    """
-    _, ids, engine = checks.evaluation(readings, only, engine, account)
-    checks.jobs(jobs)
-    if indent is not None:
-        arguments.integer("indent", indent, 0)
-    arguments.zone("default_zone", default_zone)
-    settings: _InputSettings[_N] = (((readings, ids, engine, account), indent), default_zone,
-                                    inspect)
-    done = map_with(_evaluate_input, settings, checks.inputs(items), _send_input, jobs=jobs)
-    return _checked(done, readings, default_zone, inspect)
-
-
-def _checked(done_items: Iterator[tuple[LoadedCase | PendingLine | Problem, object]],
-             readings: ReadingSet, zone: tzinfo | None,
-             inspect: Callable[[LoadedCase, ReadingSet], _N]) -> Iterator[EvaluatedInput[_N]]:
-    seen = CaseIds()
-    for item, done in done_items:
-        if isinstance(item, Problem):
-            yield item
-        elif isinstance(item, LoadedCase):
-            if (duplicate := seen.duplicate(item)) is not None:
-                yield duplicate
-            elif isinstance(done, str):
-                yield _seen(item, readings, inspect), done
-            else:
-                assert isinstance(done, tuple)
-                yield _seen(item, readings, inspect), tuple(item.failed(EngineError(list(done))))
-        elif isinstance(done, list):
-            yield from done  # the line's own problems
-        elif done is not None:
-            case, span, result = cast(tuple[Seen[_N], SourceSpan, str | tuple[Problem, ...]],
-                                      done)
-            first = seen.first(case.case_id, span)
-            if first is None:
-                yield case, result
-            else:  # rare: the line is read again here to point at its id
-                loaded = load_line(item, zone)
-                assert isinstance(loaded, LoadedCase)
-                duplicate = seen.duplicate(loaded, first)
-                assert duplicate is not None
-                yield duplicate

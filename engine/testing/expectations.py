@@ -60,7 +60,7 @@ def unknown_expectations(loaded: LoadedCase, readings: Mapping[str, Reading]) ->
 
 def expectation_problems(loaded: LoadedCase, readings: ReadingSet) -> list[Problem]:
     """:func:`unknown_expectations` against a reading set: the form a worker process that reads
-    the case is given (engine.run.stream.evaluate_inputs_json)."""
+    the case is given (engine.run.stream_inputs.evaluate_inputs)."""
     return unknown_expectations(loaded, readings.readings)
 
 

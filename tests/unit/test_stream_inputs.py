@@ -20,10 +20,14 @@ from engine.cases.load import (
     PendingLine,
     iter_case_inputs,
     iter_cases,
+    load_cases,
     load_line,
 )
+from engine.present.stream import json_piece, jsonl_piece
 from engine.readings.load import ReadingSet, load_readings
-from engine.run.stream import Seen, evaluate_inputs_json, evaluate_stream_json
+from engine.run.evaluate import evaluate_case
+from engine.run.stream import evaluate_stream_json
+from engine.run.stream_inputs import Seen, evaluate_inputs
 from engine.testing.expectations import expectation_problems, unknown_expectations
 from tests.conftest import FIXTURES, ROOT
 from tests.unit.test_stream import _jsonl, run
@@ -95,7 +99,8 @@ def _via_stream_json(paths: list[Path], rs: ReadingSet) -> list[object]:
             loaded, result = x
             seen = Seen(loaded.record.id, loaded.record.claimants(),
                         unknown_expectations(loaded, rs.readings))
-            out.append((seen, result))
+            out.append((seen, result if isinstance(result, tuple)
+                        else result.encode("utf-8") + b"\n"))
     return out
 
 
@@ -107,18 +112,26 @@ def test_results_and_problems_are_those_of_reading_every_line_here(
     path, yaml = _caseload(tmp_path, CHUNK * 2 + 3)  # the pool runs with jobs 2
     paths = [yaml, path, FIXTURES / "cases-bad"] if yaml_first else [
         path, yaml, FIXTURES / "cases-bad"]
-    got = list(evaluate_inputs_json(iter_case_inputs(paths), rs, expectation_problems,
-                                    jobs=jobs))
+    got = list(evaluate_inputs(iter_case_inputs(paths), rs, expectation_problems, jsonl_piece,
+                               jobs=jobs))
     assert got == _via_stream_json(paths, rs)
     codes = [x.code for x in got if isinstance(x, Problem)]
     assert codes.count("duplicate_case_id") == 2
     assert {"malformed_json_line", "not_a_case", "missing_field"} <= set(codes)
 
 
+def test_a_json_piece_is_the_result_indented_into_the_report() -> None:
+    result = evaluate_case(load_cases([CASES]).cases[0].record, load_readings())
+    text = result.model_dump_json(indent=2)
+    assert json_piece(result).decode("utf-8") == "\n".join(
+        "    " + line for line in text.split("\n"))
+    assert jsonl_piece(result).decode("utf-8") == result.model_dump_json() + "\n"
+
+
 def test_an_item_of_another_kind_is_a_type_error() -> None:
     with pytest.raises(TypeError, match=r"items\[0\]: expected a LoadedCase, a PendingLine or "):
-        list(evaluate_inputs_json(["case.yaml"], load_readings(),  # type: ignore[list-item]
-                                  expectation_problems))
+        list(evaluate_inputs(["case.yaml"], load_readings(),  # type: ignore[list-item]
+                             expectation_problems, jsonl_piece))
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
