@@ -8,6 +8,7 @@ that leaves early (``| head -1``) is not an error at all.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import sys
 
@@ -48,8 +49,10 @@ def write_out_bytes(data: bytes) -> None:
     stream = sys.stdout
     if stream is None:
         return
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None or os.linesep != "\n" or not _utf8(getattr(stream, "encoding", None)):
+    # Only a real text stream's bytes: a proxy (the progress bar's, which keeps the bar below
+    # what is written) hands out the stream it wraps, and writing there would bypass it.
+    buffer = stream.buffer if isinstance(stream, io.TextIOWrapper) else None
+    if buffer is None or os.linesep != "\n" or not _utf8(stream.encoding):
         write_out(data.decode("utf-8"), nl=False)
         return
     try:

@@ -5,12 +5,14 @@ every line in the reading process."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from engine.base.errors import InputError, Problem, SourceSpan
+from engine.base.errors import InputError, OutputError, Problem, SourceSpan
 from engine.base.pool import CHUNK
 from engine.base.yamlio import Document, load_documents
 from engine.cases._lines import parse_line
@@ -23,6 +25,7 @@ from engine.cases.load import (
     load_cases,
     load_line,
 )
+from engine.interfaces._output import write_out, write_out_bytes
 from engine.present.stream import json_piece, jsonl_piece
 from engine.readings.load import ReadingSet, load_readings
 from engine.run.evaluate import evaluate_case
@@ -161,3 +164,21 @@ def test_a_float_reads_as_the_yaml_loader_reads_it(number: str, fast: bool) -> N
     assert line is not None
     assert line[1].data == load_documents(text, "x")[0].data
     assert (type(line[1]) is not Document) is fast
+
+
+def test_pieces_are_written_as_bytes_only_to_a_utf8_text_stream(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\u201cquoted\u201d \u2013 ok\n"
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8"))
+    write_out("before ", nl=False)  # text written first stays first
+    write_out_bytes(text.encode("utf-8"))
+    assert raw.getvalue() == ("before " + text).encode("utf-8")
+    proxy = io.StringIO()  # not a real text stream (the progress bar's proxy): as text
+    monkeypatch.setattr(sys, "stdout", proxy)
+    write_out_bytes(text.encode("utf-8"))
+    assert proxy.getvalue() == text
+    # An output encoding that cannot hold the text: the text path's clear error.
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    with pytest.raises(OutputError, match="encoding 'latin-1' cannot hold"):
+        write_out_bytes(text.encode("utf-8"))
