@@ -24,7 +24,8 @@ Index = tuple[int, ...]
 
 
 def _freeze(facts: dict[str, FactValue]) -> Hashable:
-    return tuple(sorted(facts.items(), key=lambda kv: kv[0]))
+    # The paths are unique, so the pairs are ordered by path alone (values never compared).
+    return tuple(sorted(facts.items()))
 
 
 def _swapped(facts: dict[str, FactValue]) -> dict[str, FactValue]:
@@ -54,11 +55,12 @@ class _Table:
                                            "proceedings.charges": frozenset()}
             for group, i in zip(self.groups, index, strict=True):
                 facts.update(group[i])
-            found = evaluated.get(_freeze(facts))
+            frozen = _freeze(facts)
+            found = evaluated.get(frozen)
             answers: Answers | None = None if found is None or found.decisions is None else {
                 q: d.answer for q, d in found.decisions.items()}
             self.rows[index] = (facts, answers)
-            self.by_facts[_freeze(facts)] = index
+            self.by_facts[frozen] = index
 
     def applies(self, inv: Invariant, facts: dict[str, FactValue]) -> bool:
         return all(holds(t, facts) is True for t in inv.tests)

@@ -13,7 +13,8 @@ Every finding comes with a minimal example case (a plain dict, ready to save as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -87,8 +88,23 @@ Key = tuple[tuple[str, str], ...]
 _ANY = "*"
 
 
-def _key(reading: Reading, facts: dict[str, FactValue], paths: set[str]) -> Key:
-    return tuple(sorted((p, describe(reading, p, facts.get(p))) for p in paths))
+def _key(reading: Reading, facts: dict[str, FactValue], paths: Sequence[str],
+         labels: dict[tuple[str, object], str]) -> Key:
+    """The combination's values of ``paths`` (sorted) in words; ``labels`` keeps each value's
+    words, which a reading's hundreds of thousands of combinations share."""
+    out = []
+    for p in paths:
+        value = facts.get(p)
+        try:
+            label = labels.get((p, value))
+        except TypeError:  # a value that cannot be a key: described every time
+            label = None
+        if label is None:
+            label = describe(reading, p, value)
+            with contextlib.suppress(TypeError):
+                labels[(p, value)] = label
+        out.append((p, label))
+    return tuple(out)
 
 
 def _matches(pattern: Key, key: Key) -> bool:
@@ -158,7 +174,8 @@ def verify(reading: Reading) -> Verification:
     first_fired: dict[str, dict[str, FactValue]] = {}
     undefeated_ever: set[str] = set()
     conflicts: dict[str, tuple[Finding, int]] = {}
-    relevant = {q: _relevant(reading, q) for q in QUESTIONS}
+    relevant = {q: sorted(_relevant(reading, q)) for q in QUESTIONS}
+    labels: dict[tuple[str, object], str] = {}
     seen: dict[Question, set[Key]] = {q: set() for q in QUESTIONS}
     gaps: dict[Question, dict[Key, tuple[dict[str, FactValue], bool]]] = {q: {} for q in QUESTIONS}
     count = 0
@@ -178,7 +195,7 @@ def verify(reading: Reading) -> Verification:
             continue
         undefeated_ever.update(r for r in fired if r not in defeated_by)
         for q in QUESTIONS:
-            key = _key(reading, facts, relevant[q])
+            key = _key(reading, facts, relevant[q], labels)
             seen[q].add(key)
             if decisions[q].answer == "not_addressed":
                 intended = any(q in g.questions and all(holds(t, facts) is True for t in g.tests)
