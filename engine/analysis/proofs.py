@@ -17,7 +17,7 @@ from engine.analysis.verify import Finding, evaluated_combinations
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading
-from engine.run.logic import holds
+from engine.run.logic import all_true
 
 Answers = dict[str, str]
 Index = tuple[int, ...]
@@ -63,7 +63,7 @@ class _Table:
             self.by_facts[frozen] = index
 
     def applies(self, inv: Invariant, facts: dict[str, FactValue]) -> bool:
-        return all(holds(t, facts) is True for t in inv.tests)
+        return all_true(inv.tests, facts)
 
 
 def _finding(reading: Reading, inv: Invariant, message: str, facts: dict[str, FactValue],
@@ -76,8 +76,16 @@ def _pick(answers: Answers, inv: Invariant) -> dict[str, str]:
     return {q: answers[q] for q in inv.questions}
 
 
+def _varied(table: _Table, inv: Invariant) -> list[int]:
+    """The groups of facts an ``independent_of`` invariant varies (a side also decides whether
+    the holder is adverse)."""
+    named = {*inv.facts, *(["detainee.side"] if "detainee.adverse" in inv.facts else [])}
+    return [g for g, paths in enumerate(table.paths) if paths & named]
+
+
 def _prove(table: _Table, inv: Invariant) -> Finding | None:
     reading, tested = table.reading, 0
+    varied = _varied(table, inv)
     for index, (facts, answers) in table.rows.items():
         if answers is None or not table.applies(inv, facts):
             continue
@@ -100,9 +108,7 @@ def _prove(table: _Table, inv: Invariant) -> Finding | None:
                 return _finding(reading, inv, f"{_pick(answers, inv)} here, "
                                 f"{_pick(swapped, inv)} with AM and AZ swapped", facts)
         else:
-            varied = [g for g, paths in enumerate(table.paths)
-                      if paths & {*inv.facts, *(["detainee.side"] if "detainee.adverse" in
-                                                 inv.facts else [])}]
+            mine = _pick(answers, inv)
             for g in varied:
                 for j in range(len(table.groups[g])):
                     alt_index = (*index[:g], j, *index[g + 1:])
@@ -110,10 +116,10 @@ def _prove(table: _Table, inv: Invariant) -> Finding | None:
                     if alt is None or not table.applies(inv, alt_facts):
                         continue
                     tested += 1
-                    if _pick(alt, inv) != _pick(answers, inv):
+                    if _pick(alt, inv) != mine:
                         changed = ", ".join(f"{p} {describe(reading, p, alt_facts.get(p))}"
                                             for p in sorted(table.paths[g]))
-                        return _finding(reading, inv, f"{_pick(answers, inv)} here, "
+                        return _finding(reading, inv, f"{mine} here, "
                                         f"{_pick(alt, inv)} when {changed}", facts)
     if tested == 0:
         return Finding("invariant", f"invariant '{inv.id}' is vacuous: no combination meets its "

@@ -24,7 +24,7 @@ from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.facts import FactValue
 from engine.readings.model import Reading
-from engine.run.logic import holds
+from engine.run.logic import all_true
 from engine.run.outcome import Decision
 from engine.run.reference import fire_reference
 from engine.run.resolve import decide
@@ -198,7 +198,7 @@ def verify(reading: Reading) -> Verification:
             key = _key(reading, facts, relevant[q], labels)
             seen[q].add(key)
             if decisions[q].answer == "not_addressed":
-                intended = any(q in g.questions and all(holds(t, facts) is True for t in g.tests)
+                intended = any(q in g.questions and all_true(g.tests, facts)
                                for g in reading.gaps)
                 old = gaps[q].get(key)
                 gaps[q][key] = (facts, (old[1] if old else True) and intended)

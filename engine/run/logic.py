@@ -6,6 +6,8 @@ rule can never fire on this case, and None to list the facts that keep an answer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from engine.cases.facts import Facts
 from engine.cases.timeval import Interval
 from engine.readings.model import Test
@@ -28,3 +30,20 @@ def holds(test: Test, facts: Facts) -> bool | None:
     if test.op == "not_in":
         return value not in test.operand
     return value in test.operand
+
+
+def all_true(tests: Iterable[Test], facts: Facts) -> bool:
+    """Whether every test holds (a loop, not ``all()`` over a generator: verification asks
+    this millions of times)."""
+    for test in tests:  # noqa: SIM110 - a loop: no generator per call
+        if holds(test, facts) is not True:
+            return False
+    return True
+
+
+def any_false(tests: Iterable[Test], facts: Facts) -> bool:
+    """Whether some test is false (not merely undecided)."""
+    for test in tests:  # noqa: SIM110 - a loop: no generator per call
+        if holds(test, facts) is False:
+            return True
+    return False

@@ -12,7 +12,7 @@ import heapq
 from engine.base.errors import EvaluationError
 from engine.cases.facts import Facts
 from engine.readings.model import Reading
-from engine.run.logic import holds
+from engine.run.logic import all_true
 
 #: Same cap as the durable adapter: a reading that fires more than this is a bug, not a case.
 MAX_FIRINGS = 10_000
@@ -31,7 +31,7 @@ def fire_reference(reading: Reading, facts: Facts) -> list[str]:
     waiting: dict[str, list[int]] = {}
     ready: list[int] = []
     for i, rule in enumerate(rules):
-        if not all(holds(t, facts) is True for t in rule.tests):
+        if not all_true(rule.tests, facts):
             missing.append(set())
             continue
         missing.append(set(rule.needs))

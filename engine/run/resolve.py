@@ -19,7 +19,7 @@ from engine.cases.facts import Facts
 from engine.readings.model import Reading, Rule
 from engine.run import _open
 from engine.run._steps import Steps
-from engine.run.logic import holds
+from engine.run.logic import any_false, holds
 from engine.run.outcome import Cite, Decision, EngineName, Outcome, TraceStep
 from engine.run.reference import fire_reference
 
@@ -57,7 +57,7 @@ class _Analysis:
             return known
         # A false test settles it, and a rule that needs no derived fact has nothing to walk:
         # the walk's value, without the walk (its derivers are decided when asked).
-        if any(holds(t, self.facts) is False for t in rule.tests):
+        if any_false(rule.tests, self.facts):
             memo[rule.id] = False
             return False
         if not rule.needs:
@@ -66,7 +66,7 @@ class _Analysis:
         for rid in postorder((rule.id,), self._unfired_derivers, memo):
             r = reading.rule(rid)
             memo[rid] = rid in self.fired or (
-                all(holds(t, self.facts) is not False for t in r.tests) and all(
+                not any_false(r.tests, self.facts) and all(
                     n in self.derived or any(memo[d] for d in reading.derived_by.get(n, ()))
                     for n in r.needs))
         return memo[rule.id]

@@ -25,7 +25,7 @@ from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.readings.model import Invariant, Reading
 from engine.run.evaluate import EngineChoice, answers, engine_to_use
-from engine.run.logic import holds
+from engine.run.logic import all_true
 from engine.testing.strategies import (
     boundary_instants,
     case_records,
@@ -127,7 +127,7 @@ class _Checker:
 
     def applies(self, inv: Invariant, case: CaseRecord) -> bool:
         facts = case_facts(case, self.offset)
-        return all(holds(t, facts) is True for t in inv.tests)
+        return all_true(inv.tests, facts)
 
     def counted(self, inv: Invariant, *cases: CaseRecord) -> bool:
         """Whether the invariant speaks of all ``cases``; counts the cases actually tested."""
