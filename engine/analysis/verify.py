@@ -13,7 +13,6 @@ Every finding comes with a minimal example case (a plain dict, ready to save as 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -94,15 +93,10 @@ def _key(reading: Reading, facts: dict[str, FactValue], paths: Sequence[str],
     words, which a reading's hundreds of thousands of combinations share."""
     out = []
     for p in paths:
-        value = facts.get(p)
-        try:
-            label = labels.get((p, value))
-        except TypeError:  # a value that cannot be a key: described every time
-            label = None
+        value = facts.get(p)  # an abstract value of the domains: hashable
+        label = labels.get((p, value))
         if label is None:
-            label = describe(reading, p, value)
-            with contextlib.suppress(TypeError):
-                labels[(p, value)] = label
+            label = labels[(p, value)] = describe(reading, p, value)
         out.append((p, label))
     return tuple(out)
 

@@ -169,9 +169,8 @@ def _plain(value: Any, depth: int, count: list[int]) -> bool:
         return all(_plain(v, depth + 1, count) for v in value)
     if isinstance(value, str):
         return refused_character(value) is None
-    if isinstance(value, bool | float) or value is None:
-        return True  # a float here is one the YAML loader reads the same (see _float)
-    return isinstance(value, int) and len(str(abs(value))) < MAX_NUMBER_CHARS
+    # A number here is one the YAML loader reads the same (see _float and _int).
+    return isinstance(value, bool | int | float) or value is None
 
 
 @dataclass(frozen=True)

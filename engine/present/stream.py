@@ -55,7 +55,6 @@ class ReportWriter:
         self.write_bytes = write_bytes or (lambda data: write(data.decode("utf-8")))
         self.ids = [r.id for r in readings]
         self.count = 0
-        self.lines = 0  # JSON Lines written, for the newline rules of the whole renderer
         if fmt == "json":
             skeleton = Report(engine=engine, readings=tuple(readings), results=(), errors=())
             head, _, self._tail = skeleton.model_dump_json(indent=2).partition('"results": []')

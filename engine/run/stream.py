@@ -32,12 +32,16 @@ _Job = tuple[CaseRecord, str] | Problem
 _Done = CaseResult | tuple[Problem, ...] | Problem
 #: Each result as the text of its ``model_dump_json(indent=...)``, or the failure's problems.
 EvaluatedJson = Problem | tuple[LoadedCase, str | tuple[Problem, ...]]
-_Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str]
-_JsonSettings = tuple[_Settings, int | None]
+#: What each process evaluating cases is given once: the readings, the reading ids, the
+#: engine and the account.
+Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str]
+_JsonSettings = tuple[Settings, int | None]
 _R = TypeVar("_R", CaseResult, str)
 
 
-def _evaluate_one(settings: _Settings, job: _Job) -> _Done:
+def evaluate_job(settings: Settings, job: _Job) -> _Done:
+    """One case sent to a process as ``(record, source)`` (a problem passes through): its
+    result, or its evaluation's located problems (one failing case does not sink a batch)."""
     readings, only, engine, account = settings
     if isinstance(job, Problem):
         return job
@@ -50,7 +54,7 @@ def _evaluate_one(settings: _Settings, job: _Job) -> _Done:
 
 
 def _evaluate_json(settings: _JsonSettings, job: _Job) -> str | tuple[Problem, ...] | Problem:
-    done = _evaluate_one(settings[0], job)
+    done = evaluate_job(settings[0], job)
     return done.model_dump_json(indent=settings[1]) if isinstance(done, CaseResult) else done
 
 
@@ -88,8 +92,8 @@ def evaluate_stream(
     """
     _, ids, engine = checks.evaluation(readings, only, engine, account)
     checks.jobs(jobs)
-    settings: _Settings = (readings, ids, engine, account)
-    return _in_order(map_with(_evaluate_one, settings, checks.items(items), _send, jobs=jobs),
+    settings: Settings = (readings, ids, engine, account)
+    return _in_order(map_with(evaluate_job, settings, checks.items(items), _send, jobs=jobs),
                      CaseResult)
 
 

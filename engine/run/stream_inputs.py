@@ -21,8 +21,9 @@ from engine.cases.load import CaseIds, LoadedCase, PendingLine, load_line
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
 from engine.run import checks
-from engine.run.evaluate import OWN, EngineChoice, evaluate_case
+from engine.run.evaluate import OWN, EngineChoice
 from engine.run.outcome import CaseResult
+from engine.run.stream import Settings, evaluate_job
 
 _N = TypeVar("_N")
 _R = TypeVar("_R")
@@ -48,20 +49,16 @@ class _Ok(NamedTuple, Generic[_R]):
 EvaluatedInput = Problem | tuple[Seen[_N], _R | tuple[Problem, ...]]
 Inspect = Callable[[LoadedCase, ReadingSet], _N]
 Render = Callable[[CaseResult], _R]
-_Settings = tuple[ReadingSet, tuple[str, ...] | None, EngineChoice, str, tzinfo | None,
-                  Inspect[_N], Render[_R]]
+_Settings = tuple[Settings, tzinfo | None, Inspect[_N], Render[_R]]
 _Job = tuple[CaseRecord, str] | PendingLine | Problem
 _LineDone = tuple[Seen[_N], SourceSpan, _Ok[_R] | tuple[Problem, ...]]
 
 
 def _evaluate(settings: _Settings[_N, _R], record: CaseRecord, source: str,
               ) -> _Ok[_R] | tuple[Problem, ...]:
-    readings, only, engine, account, _, _, render = settings
-    try:
-        return _Ok(render(evaluate_case(record, readings, only=only, engine=engine,
-                                        source=source, account=account)))
-    except EngineError as exc:  # located problems travel back; the batch goes on
-        return tuple(exc.problems)
+    done = evaluate_job(settings[0], (record, source))
+    assert not isinstance(done, Problem), "a case, not a problem, was sent"
+    return _Ok(settings[3](done)) if isinstance(done, CaseResult) else done
 
 
 def _work(settings: _Settings[_N, _R], job: _Job,
@@ -70,13 +67,13 @@ def _work(settings: _Settings[_N, _R], job: _Job,
         return job
     if not isinstance(job, PendingLine):
         return _evaluate(settings, *job)
-    loaded = load_line(job, settings[4])
+    loaded = load_line(job, settings[1])
     if not isinstance(loaded, LoadedCase):
         return loaded  # the line's problems, or None for a blank line
     done = _evaluate(settings, loaded.record, loaded.source)
     if not isinstance(done, _Ok):
         done = tuple(loaded.failed(EngineError(list(done))))
-    return _seen(loaded, settings[0], settings[5]), loaded.span, done
+    return _seen(loaded, settings[0][0], settings[2]), loaded.span, done
 
 
 def _seen(loaded: LoadedCase, readings: ReadingSet, inspect: Inspect[_N]) -> Seen[_N]:
@@ -118,7 +115,8 @@ def evaluate_inputs(
     _, ids, engine = checks.evaluation(readings, only, engine, account)
     checks.jobs(jobs)
     arguments.zone("default_zone", default_zone)
-    settings: _Settings[_N, _R] = (readings, ids, engine, account, default_zone, inspect, render)
+    settings: _Settings[_N, _R] = ((readings, ids, engine, account), default_zone, inspect,
+                                   render)
     done = map_with(_work, settings, checks.inputs(items), _send, jobs=jobs)
     return _checked(done, readings, default_zone, inspect)
 
