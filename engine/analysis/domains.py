@@ -152,16 +152,32 @@ def domains(reading: Reading) -> list[list[dict[str, FactValue]]]:
     return groups
 
 
+#: A combination's place in the product of :func:`domains`: each group's value, by position.
+Index = tuple[int, ...]
+
+
+def base_facts() -> dict[str, FactValue]:
+    """The facts every combination starts from (no proceedings), before its groups' values."""
+    return {"proceedings.stage": "none", "proceedings.charges": frozenset()}
+
+
+def indexed_combinations(groups: Sequence[Sequence[dict[str, FactValue]]],
+                         ) -> Iterator[tuple[Index, dict[str, FactValue]]]:
+    """:func:`combinations` of ``groups`` (the reading's :func:`domains`), each with its index
+    in the product of the groups, in the product's order."""
+    for index in itertools.product(*(range(len(g)) for g in groups)):
+        facts = base_facts()
+        for group, i in zip(groups, index, strict=True):
+            facts.update(group[i])
+        if times_possible(facts):
+            yield index, facts
+
+
 def combinations(reading: Reading) -> Iterator[dict[str, FactValue]]:
     """Every combination of abstract fact values the reading's rules can tell apart, among
     those the case constraints allow (:mod:`engine.cases.constraints`)."""
-    for parts in itertools.product(*domains(reading)):
-        facts: dict[str, FactValue] = {"proceedings.stage": "none",
-                                       "proceedings.charges": frozenset()}
-        for part in parts:
-            facts.update(part)
-        if times_possible(facts):
-            yield facts
+    for _, facts in indexed_combinations(domains(reading)):
+        yield facts
 
 
 def case_time(value: Interval) -> str | dict[str, str]:

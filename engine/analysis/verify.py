@@ -13,20 +13,19 @@ Every finding comes with a minimal example case (a plain dict, ready to save as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
-from engine.analysis.domains import combinations, describe, example_case, read_paths
-from engine.base.errors import EvaluationError
+from engine.analysis._evaluated import evaluated_combinations
+from engine.analysis.domains import describe, example_case, read_paths
 from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.facts import FactValue
 from engine.readings.model import Reading
 from engine.run.logic import all_true
-from engine.run.outcome import Decision
-from engine.run.reference import fire_reference
-from engine.run.resolve import decide
 
 FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden",
                       "invariant"]
@@ -87,80 +86,74 @@ Key = tuple[tuple[str, str], ...]
 _ANY = "*"
 
 
-def _key(reading: Reading, facts: dict[str, FactValue], paths: Sequence[str],
-         labels: dict[tuple[str, object], str]) -> Key:
-    """The combination's values of ``paths`` (sorted) in words; ``labels`` keeps each value's
-    words, which a reading's hundreds of thousands of combinations share."""
-    out = []
-    for p in paths:
-        value = facts.get(p)  # an abstract value of the domains: hashable
-        label = labels.get((p, value))
-        if label is None:
-            label = labels[(p, value)] = describe(reading, p, value)
-        out.append((p, label))
-    return tuple(out)
+class _Labels(dict[tuple[str, "FactValue | None"], tuple[str, str]]):
+    """Each (path, abstract value) in words, as a key holds it: described once, since a
+    reading's hundreds of thousands of combinations share them."""
+
+    def __init__(self, reading: Reading) -> None:
+        super().__init__()
+        self.reading = reading
+
+    def __missing__(self, item: tuple[str, FactValue | None]) -> tuple[str, str]:
+        path, value = item
+        out = self[item] = (path, describe(self.reading, path, value))
+        return out
 
 
-def _matches(pattern: Key, key: Key) -> bool:
-    for (_, wanted), (_, value) in zip(pattern, key, strict=True):
-        if wanted != _ANY and wanted != value:
-            return False
-    return True
+def _key(facts: dict[str, FactValue], paths: Sequence[str], labels: _Labels) -> Key:
+    """The combination's values of ``paths`` (sorted) in words."""
+    # One C-level pass: this runs for every combination and question.
+    return tuple(map(labels.__getitem__, zip(paths, map(facts.get, paths), strict=True)))
+
+
+def _nothing(key: Key) -> tuple[()]:
+    return ()
+
+
+def _projection(fixed: tuple[int, ...]) -> Callable[[Key], object]:
+    """The values of a key at the positions ``fixed``: a pattern fixing them matches a key
+    exactly when both have the same projection."""
+    return itemgetter(*fixed) if fixed else _nothing
+
+
+def _members(pattern: Key, keys: list[Key]) -> list[Key]:
+    """The keys ``pattern`` matches, in order (in one C-level pass: gaps are many)."""
+    project = _projection(tuple(i for i, (_, v) in enumerate(pattern) if v != _ANY))
+    return list(itertools.compress(keys, map(project(pattern).__eq__, map(project, keys))))
+
+
+def _matcher(pattern: Key) -> Callable[[Key], bool]:
+    """Whether a key of the same question matches ``pattern`` (its values wherever the
+    pattern's is not ``*``)."""
+    project = _projection(tuple(i for i, (_, v) in enumerate(pattern) if v != _ANY))
+    wanted = project(pattern)
+    return lambda key: project(key) == wanted
 
 
 def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
     """Cover the gap combinations with few patterns, each widened fact by fact while no
     answered combination matches it (so a pattern never hides an answered case)."""
     answered = [k for k in seen if k not in gaps]
+    # By the positions a trial pattern fixes, the answered keys' values there: a trial hides an
+    # answered key when its own values there are among them (one set per set of positions).
+    answered_at: dict[tuple[int, ...], set[object]] = {}
     patterns: list[Key] = []
+    matchers: list[Callable[[Key], bool]] = []
     for key in sorted(gaps):
-        if any(_matches(p, key) for p in patterns):
+        if any(m(key) for m in matchers):
             continue
-        pattern = list(key)
-        for i, (path, _) in enumerate(key):
-            trial = (*pattern[:i], (path, _ANY), *pattern[i + 1:])
-            if not any(_matches(trial, k) for k in answered):
-                pattern[i] = (path, _ANY)
-        patterns.append(tuple(pattern))
+        fixed = tuple(range(len(key)))
+        for i in range(len(key)):
+            trial = tuple(j for j in fixed if j != i)
+            at = answered_at.get(trial)
+            if at is None:
+                at = answered_at[trial] = set(map(_projection(trial), answered))
+            if _projection(trial)(key) not in at:
+                fixed = trial
+        pattern = tuple((p, v) if i in fixed else (p, _ANY) for i, (p, v) in enumerate(key))
+        patterns.append(pattern)
+        matchers.append(_matcher(pattern))
     return patterns
-
-
-@dataclass(frozen=True)
-class Evaluated:
-    """One combination of :func:`combinations` and what the reading makes of it: the rules
-    fired, and the decisions and defeated rules, or the conflict that stopped deciding."""
-
-    facts: dict[str, FactValue]
-    fired: tuple[str, ...]
-    decisions: Mapping[Question, Decision] | None
-    defeated_by: Mapping[str, list[str]]
-    conflict: EvaluationError | None
-
-
-# The last reading's evaluated combinations: `check` verifies a reading and then proves its
-# invariants over the same combinations, which are evaluated once for both. The reading is held
-# so that the entry is found only for the very same compiled reading.
-_last: tuple[Reading, list[Evaluated]] | None = None
-
-
-def evaluated_combinations(reading: Reading) -> list[Evaluated]:
-    """Every combination of :func:`combinations`, in order, evaluated on the reference
-    evaluator (kept for the next call on the same reading)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is reading:
-        return last[1]
-    out = []
-    for facts in combinations(reading):
-        fired = fire_reference(reading, facts)
-        try:
-            decisions, defeated_by = decide(reading, facts, fired)
-        except EvaluationError as exc:
-            out.append(Evaluated(facts, tuple(fired), None, {}, exc))
-            continue
-        out.append(Evaluated(facts, tuple(fired), decisions, defeated_by, None))
-    _last = (reading, out)
-    return out
 
 
 def verify(reading: Reading) -> Verification:
@@ -169,7 +162,7 @@ def verify(reading: Reading) -> Verification:
     undefeated_ever: set[str] = set()
     conflicts: dict[str, tuple[Finding, int]] = {}
     relevant = {q: sorted(_relevant(reading, q)) for q in QUESTIONS}
-    labels: dict[tuple[str, object], str] = {}
+    labels = _Labels(reading)
     seen: dict[Question, set[Key]] = {q: set() for q in QUESTIONS}
     gaps: dict[Question, dict[Key, tuple[dict[str, FactValue], bool]]] = {q: {} for q in QUESTIONS}
     count = 0
@@ -189,7 +182,7 @@ def verify(reading: Reading) -> Verification:
             continue
         undefeated_ever.update(r for r in fired if r not in defeated_by)
         for q in QUESTIONS:
-            key = _key(reading, facts, relevant[q], labels)
+            key = _key(facts, relevant[q], labels)
             seen[q].add(key)
             if decisions[q].answer == "not_addressed":
                 intended = any(q in g.questions and all_true(g.tests, facts)
@@ -217,7 +210,7 @@ def _gap_findings(reading: Reading, question: Question,
                   seen: set[Key]) -> list[Finding]:
     out: list[Finding] = []
     for n, pattern in enumerate(_generalise(set(gaps), seen), 1):
-        members = [k for k in gaps if _matches(pattern, k)]
+        members = _members(pattern, list(gaps))
         undeclared = [k for k in members if not gaps[k][1]]
         shown = ", ".join(f"{p} {v}" if v.startswith(("before", "after", "straddling"))
                           else f"{p}={v}" for p, v in pattern if v != _ANY)

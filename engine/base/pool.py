@@ -20,7 +20,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from multiprocessing.context import BaseContext
@@ -158,6 +158,33 @@ def map_with(
     return ordered_map(_run_chunk, items, send, jobs=jobs, chunk=chunk, initializer=_install,
                        initargs=(work, settings),
                        local=lambda batch: [work(settings, job) for job in batch])
+
+
+def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *,
+           jobs: int) -> Iterator[tuple[int, R]]:
+    """Each job's position in ``jobs_list`` and ``work(settings, job)``, as each is done.
+
+    For a few jobs of very different sizes (``legal-status check``: one reading's exhaustive
+    verification, each invariant's search), where input order would keep a free worker waiting
+    behind a long job: all are handed out at once, in the order given (give the longest first),
+    and this process only collects. ``jobs`` 1 works here, in order.
+
+    Raises:
+        WorkerCrash: a worker died; the pool is shut down, nothing hangs.
+    """
+    if jobs <= 1 or len(jobs_list) <= 1:
+        for n, job in enumerate(jobs_list):
+            yield n, work(settings, job)
+        return
+    pool = ProcessPoolExecutor(min(jobs, len(jobs_list)), mp_context=start_method(),
+                               initializer=_install, initargs=(work, settings))
+    try:
+        futures = {pool.submit(_run_chunk, [job]): n for n, job in enumerate(jobs_list)}
+        for done in as_completed(futures):
+            for _, result in _ready([futures[done]], done):
+                yield futures[done], result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:

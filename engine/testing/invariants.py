@@ -13,7 +13,7 @@ save. Cases on which the reading's rules conflict are left to the exhaustive ver
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,8 +202,12 @@ class _Checker:
 
 def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 200,
                      seed: int = 0, engine: EngineChoice = "reference",
-                     ) -> list[InvariantResult]:
+                     only: Sequence[str] | None = None) -> list[InvariantResult]:
     """Search each declared invariant of ``reading`` for a counterexample.
+
+    Each invariant's search starts from ``seed`` alone, so its result does not depend on which
+    invariants were searched before it, or where: ``legal-status check --jobs N`` searches them
+    in several processes and gets the same results.
 
     Args:
         readings: the reading set ``reading`` belongs to (its instants steer generation).
@@ -212,36 +216,47 @@ def check_invariants(readings: ReadingSet, reading: Reading, *, examples: int = 
         seed: the search's random seed (same seed, same result).
         engine: evaluator; ``reference`` by default, since the differential test holds
             durable_rules to it.
+        only: the ids of the invariants to search (default: all).
 
     Returns:
-        One result per invariant, in declaration order.
+        One result per invariant searched, in declaration order.
+
+    Raises:
+        KeyError: an id in ``only`` that the reading does not declare.
     """
+    declared = {inv.id for inv in reading.invariants}
+    unknown = [i for i in only or () if i not in declared]
+    if unknown:
+        raise KeyError(f"reading '{reading.id}' declares no invariant {unknown[0]!r}")
     checker = _Checker(readings, reading, engine)
     anything = case_records(instants=checker.instants)
-    results: list[InvariantResult] = []
-    for inv in reading.invariants:
-        cases = checker.cases(inv)
-        # For independence, the donor of the varied facts may be any case at all.
-        strategy: Any = cases if inv.kind != "independent_of" else cases.flatmap(
-            lambda c, _any=anything: _any.map(lambda d: (c, d)))
-        checker.tested = 0
-        with warnings.catch_warnings():
-            # Hypothesis labels the flatmap by the repr of the strategy its function closes over,
-            # which grows with the readings' instants; the warning says nothing to a user.
-            warnings.filterwarnings("ignore", message="Generating overly large repr")
-            found = find_example(strategy, checker.violation(inv), examples=examples, seed=seed)
-        if found is None and checker.tested == 0:
-            # Sampling rarely meets a narrow premise; the exhaustive proof
-            # (engine.analysis.proofs) is what decides, and it fails an invariant no
-            # combination meets. Say it plainly.
-            results.append(InvariantResult(reading.id, inv.id, inv.says, True,
-                                           f"no counterexample; none of {examples} generated "
-                                           "cases met its condition or premise, so only the "
-                                           "exhaustive proof tested it"))
-        elif found is None:
-            results.append(InvariantResult(reading.id, inv.id, inv.says, True,
-                                           f"held on {checker.tested} generated cases that "
-                                           "met its condition"))
-        else:
-            results.append(checker.explain(inv, found))
-    return results
+    return [_search(checker, anything, inv, examples, seed) for inv in reading.invariants
+            if only is None or inv.id in only]
+
+
+def _search(checker: _Checker, anything: Any, inv: Invariant, examples: int, seed: int,
+            ) -> InvariantResult:
+    reading = checker.reading
+    cases = checker.cases(inv)
+    # For independence, the donor of the varied facts may be any case at all.
+    strategy: Any = cases if inv.kind != "independent_of" else cases.flatmap(
+        lambda c, _any=anything: _any.map(lambda d: (c, d)))
+    checker.tested = 0
+    with warnings.catch_warnings():
+        # Hypothesis labels the flatmap by the repr of the strategy its function closes over,
+        # which grows with the readings' instants; the warning says nothing to a user.
+        warnings.filterwarnings("ignore", message="Generating overly large repr")
+        found = find_example(strategy, checker.violation(inv), examples=examples, seed=seed)
+    if found is None and checker.tested == 0:
+        # Sampling rarely meets a narrow premise; the exhaustive proof
+        # (engine.analysis.proofs) is what decides, and it fails an invariant no
+        # combination meets. Say it plainly.
+        return InvariantResult(reading.id, inv.id, inv.says, True,
+                               f"no counterexample; none of {examples} generated "
+                               "cases met its condition or premise, so only the "
+                               "exhaustive proof tested it")
+    if found is None:
+        return InvariantResult(reading.id, inv.id, inv.says, True,
+                               f"held on {checker.tested} generated cases that "
+                               "met its condition")
+    return checker.explain(inv, found)
