@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from engine.cases.catalogue import FACTS, party_combinations, territory_values
-from engine.cases.constraints import times_possible
+from engine.cases.constraints import TIME_ORDER, times_possible
 from engine.cases.facts import FactValue, render_value
 from engine.cases.timeval import Interval, iso_utc
 from engine.readings.model import Reading, Test
@@ -165,12 +165,30 @@ def indexed_combinations(groups: Sequence[Sequence[dict[str, FactValue]]],
                          ) -> Iterator[tuple[Index, dict[str, FactValue]]]:
     """:func:`combinations` of ``groups`` (the reading's :func:`domains`), each with its index
     in the product of the groups, in the product's order."""
-    for index in itertools.product(*(range(len(g)) for g in groups)):
-        facts = base_facts()
-        for group, i in zip(groups, index, strict=True):
-            facts.update(group[i])
-        if times_possible(facts):
-            yield index, facts
+    if not groups:
+        if times_possible(base_facts()):
+            yield (), base_facts()
+        return
+    # Whether the times can be in order depends on the groups that set a time alone: decided
+    # once per choice of their values, before any combination's facts are put together.
+    timed = [g for g, group in enumerate(groups) if any(p in TIME_ORDER for v in group for p in v)]
+    possible: dict[tuple[int, ...], bool] = {}
+    *first, last = groups
+    for head in itertools.product(*(range(len(g)) for g in first)):
+        prefix = base_facts()
+        for group, i in zip(first, head, strict=True):
+            prefix.update(group[i])
+        for j, value in enumerate(last):
+            index = (*head, j)
+            times = tuple(index[g] for g in timed)
+            ok = possible.get(times)
+            if ok is None:
+                chosen: dict[str, FactValue] = {}
+                for g in timed:
+                    chosen.update(groups[g][index[g]])
+                ok = possible[times] = times_possible(chosen)
+            if ok:
+                yield index, prefix | value
 
 
 def combinations(reading: Reading) -> Iterator[dict[str, FactValue]]:

@@ -61,7 +61,7 @@ class _Table:
             if made is None or made[0] is not e.decisions:
                 made = answers[id(e.decisions)] = (
                     e.decisions, {q: d.answer for q, d in e.decisions.items()})
-            self.rows[e.index] = (e.facts, made[1])
+            self.rows[e.at] = (e.facts, made[1])
         # Each group's value with AM and AZ swapped, by position (None: no such value).
         self.swap: list[list[int | None]] = []
         for group in self.groups:
@@ -125,6 +125,7 @@ def _prove(table: _Table, inv: Invariant) -> Finding | None:
     applies = table.condition(inv)
     # The answers an invariant compares, as a tuple (or one answer): compared per row.
     picked = itemgetter(*inv.questions)
+    varied = _varied(table, inv)
     for index, (facts, answers) in table.rows.items():
         if not applies(index):
             continue
@@ -147,7 +148,7 @@ def _prove(table: _Table, inv: Invariant) -> Finding | None:
                 return _finding(reading, inv, f"{_pick(answers, inv)} here, "
                                 f"{_pick(row[1], inv)} with AM and AZ swapped", facts)
         else:
-            found = _independent(table, inv, index, facts, answers, applies, picked)
+            found = _independent(table, inv, index, facts, answers, applies, picked, varied)
             if isinstance(found, Finding):
                 return found
             tested += found
@@ -159,12 +160,12 @@ def _prove(table: _Table, inv: Invariant) -> Finding | None:
 
 def _independent(table: _Table, inv: Invariant, index: Index, facts: dict[str, FactValue],
                  answers: Answers, applies: Callable[[Index], bool],
-                 picked: Callable[[Answers], object]) -> Finding | int:
+                 picked: Callable[[Answers], object], varied: list[int]) -> Finding | int:
     """An ``independent_of`` invariant at one combination: the first combination that differs
     from it in one varied group, meets the condition and answers otherwise; else how many such
     combinations were compared."""
     mine, tested = picked(answers), 0
-    for g in _varied(table, inv):
+    for g in varied:
         for j in range(len(table.groups[g])):
             alt_index = (*index[:g], j, *index[g + 1:])
             row = table.rows.get(alt_index)

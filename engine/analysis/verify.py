@@ -24,7 +24,7 @@ from engine.analysis.domains import describe, example_case, read_paths
 from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
 from engine.cases.facts import FactValue
-from engine.readings.model import Reading
+from engine.readings.model import Gap, Reading
 from engine.run.logic import all_true
 
 FindingKind = Literal["conflict", "gap", "intended_gap", "dead_rule", "always_overridden",
@@ -181,12 +181,14 @@ def verify(reading: Reading) -> Verification:
                 facts, f"{reading.id}-conflict-{len(conflicts) + 1}"), tuple(fired)), n + 1)
             continue
         undefeated_ever.update(r for r in fired if r not in defeated_by)
+        declared: list[Gap] | None = None
         for q in QUESTIONS:
             key = _key(facts, relevant[q], labels)
             seen[q].add(key)
             if decisions[q].answer == "not_addressed":
-                intended = any(q in g.questions and all_true(g.tests, facts)
-                               for g in reading.gaps)
+                if declared is None:  # the declared gaps this combination meets: once
+                    declared = [g for g in reading.gaps if all_true(g.tests, facts)]
+                intended = any(q in g.questions for g in declared)
                 old = gaps[q].get(key)
                 gaps[q][key] = (facts, (old[1] if old else True) and intended)
     findings = [_counted(f, n) for f, n in conflicts.values()]

@@ -51,7 +51,7 @@ def test_shared_evaluations_are_each_combinations_own(which: str, reading_id: st
     for e in shared:
         fired = fire_reference(reading, e.facts)
         assert e.fired == tuple(fired)
-        assert {k: v for g, i in zip(groups, e.index, strict=True) for k, v in g[i].items()
+        assert {k: v for g, i in zip(groups, e.at, strict=True) for k, v in g[i].items()
                 }.items() <= e.facts.items()
         try:
             decisions, defeated = decide(reading, e.facts, fired)
@@ -63,10 +63,11 @@ def test_shared_evaluations_are_each_combinations_own(which: str, reading_id: st
 
 
 def test_groups_that_set_the_same_fact_are_not_classed(bundled: ReadingSet) -> None:
-    reading = bundled.readings["russia"]
-    assert _evaluated._classes(reading, [[{"detaining_party": "AZ"}], [{}, {"detaining_party":
-                                                                          "AM"}]]) is None
-    assert _evaluated._classes(reading, domains(reading)) is not None
+    # Then what a rule's tests say is not the sum of the groups' parts: each combination is
+    # evaluated on its own.
+    assert _evaluated._owners([[{"detaining_party": "AZ"}], [{}, {"detaining_party": "AM"}]]
+                              ) is None
+    assert _evaluated._owners(domains(bundled.readings["russia"])) is not None
 
 
 def _naive_generalise(gaps: set[verify.Key], seen: set[verify.Key]) -> list[verify.Key]:
