@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.analysis import _evaluated, proofs, verify
-from engine.analysis.domains import combinations, domains
+from engine.analysis.domains import base_facts, combinations, domains
 from engine.base.errors import EvaluationError
 from engine.base.pool import WorkerCrash, spread
 from engine.interfaces._check import check_readings
@@ -89,9 +89,12 @@ def _naive_generalise(gaps: set[verify.Key], seen: set[verify.Key]) -> list[veri
     return patterns
 
 
-_KEYS = st.integers(1, 4).flatmap(lambda n: st.sets(
-    st.tuples(*[st.sampled_from(["a", "b", "c"]).map(lambda v, p=f"p{i}": (p, v))
-                for i in range(n)]), min_size=1, max_size=40))
+def _keys(n: int) -> st.SearchStrategy[set[verify.Key]]:
+    facts = [st.tuples(st.just(f"p{i}"), st.sampled_from(["a", "b", "c"])) for i in range(n)]
+    return st.sets(st.tuples(*facts), min_size=1, max_size=40)
+
+
+_KEYS = st.integers(1, 4).flatmap(_keys)
 
 
 @settings(max_examples=150, deadline=None)
@@ -114,7 +117,7 @@ def test_the_proofs_table_by_index_is_the_table_by_facts(bundled: ReadingSet,
     table = proofs._Table(reading)
     every = {}
     for index in itertools.product(*(range(len(g)) for g in table.groups)):
-        facts = {"proceedings.stage": "none", "proceedings.charges": frozenset()}
+        facts = base_facts()
         for group, i in zip(table.groups, index, strict=True):
             facts.update(group[i])
         every[proofs._freeze(facts)] = (index, facts)
