@@ -1,11 +1,9 @@
 """Every abstract combination of a reading's facts, evaluated once for verification and proofs.
 
-A rule's firing, and everything the resolver decides, depends on the facts only through the
-three-valued result of each of the reading's rule tests (:func:`engine.run.logic.holds`), and a
-test reads one fact. The combinations are the product of groups of facts (:func:`.domains`), so
-each group's values fall into classes that give every rule test the same result; combinations
-whose groups' values are in the same classes get the same firings and decisions, which are
-computed once per such class combination and shared (they are immutable).
+Which rules fire, and everything the resolver decides, depends on the facts only through what
+each rule's tests make of them (:class:`_Shared`); combinations alike in that get the same
+firings and decisions, which are computed once and shared (they are immutable): for
+``azerbaijan``, 5,408 evaluations for 239,760 combinations.
 """
 
 from __future__ import annotations
