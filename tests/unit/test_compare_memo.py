@@ -115,8 +115,8 @@ def test_search_key_tells_times_apart_as_comparisons_do(bounds: list[tuple[int, 
     # Degenerate intervals too (the key must not tell apart what the comparisons do not).
     probe = counterfactual.Probe(BUNDLED, "reference")
     reading = _READING
-    facts = [{"capture.time": Interval(lo, hi), "entry.time": Interval(hi, hi + 1)}
-             for lo, hi in bounds]
+    facts: list[dict[str, FactValue]] = [
+        {"capture.time": Interval(lo, hi), "entry.time": Interval(hi, hi + 1)} for lo, hi in bounds]
     keys = [probe._key(reading, f) for f in facts]
     marks = probe._read[reading.id]
     assert len([e for _, e in marks if e]) == 2
