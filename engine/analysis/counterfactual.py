@@ -76,6 +76,9 @@ class Probe:
     _applied: dict[tuple[int, ChangesKey], CaseRecord] = field(default_factory=dict)
     _possible: dict[tuple[int, ChangesKey], bool] = field(default_factory=dict)
     _tables: dict[tuple[tuple[str, int], ...], AgreementTable] = field(default_factory=dict)
+    # By case (its id; the case kept, so that a reused id never matches): its facts, which
+    # every reading evaluated on it reads.
+    _facts: dict[int, tuple[CaseRecord, dict[str, FactValue]]] = field(default_factory=dict)
 
     def applied(self, case: CaseRecord, changes: Sequence[_whatif.Value],
                 known: ChangesKey | None = None) -> CaseRecord:
@@ -138,7 +141,12 @@ class Probe:
             Budget: the bound of evaluations is reached (the result records that it was cut).
         """
         offset = self.readings.common.default_offset
-        facts = case_facts(case, offset)
+        hit = self._facts.get(id(case))
+        if hit is None or hit[0] is not case:
+            if len(self._facts) >= _MAX_APPLIED:
+                self._facts.clear()
+            hit = self._facts[id(case)] = case, case_facts(case, offset)
+        facts = hit[1]
         # A disputed fact is the set of its claimed values: every combination is evaluated.
         disputed = disputes.disputed(reading, case, offset)
         if not disputed:
