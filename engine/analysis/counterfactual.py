@@ -27,7 +27,7 @@ from engine.analysis.comparison import (
     FactChange,
 )
 from engine.base.vocabulary import QUESTIONS, Question
-from engine.cases.constraints import possible
+from engine.cases import constraints
 from engine.cases.facts import FactValue, case_facts
 from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval
@@ -100,8 +100,15 @@ class Probe:
         key = (id(case), known)
         found = self._possible.get(key)
         if found is None:
-            found = self._possible[key] = possible(self.applied(case, changes, known),
-                                                   self.readings.common.default_offset)
+            # Only the changes of fields the constraints read count: changes that differ in
+            # others share one changed case and one check.
+            read = [v for v in changes if constraints.reads(v.field)]
+            mine = known if len(read) == len(changes) else changes_key(read)
+            found = self._possible.get((id(case), mine))
+            if found is None:
+                found = self._possible[(id(case), mine)] = constraints.possible(
+                    self.applied(case, read, mine), self.readings.common.default_offset)
+            self._possible[key] = found
         return found
 
     def agreement_table(self, cases: dict[str, CaseRecord]) -> AgreementTable:

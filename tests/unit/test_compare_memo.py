@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from engine.analysis import _whatif, counterfactual
 from engine.analysis.compare import compare_case
-from engine.cases import timeval
+from engine.cases import constraints, timeval
+from engine.cases.catalogue import DERIVED_FROM, FACTS
 from engine.cases.facts import FactValue, case_facts
 from engine.cases.load import load_cases
 from engine.cases.record import CaseRecord
@@ -123,3 +124,29 @@ def test_search_key_tells_times_apart_as_comparisons_do(bounds: list[tuple[int, 
     compared = [_compared(marks, f) for f in facts]
     for i, j in itertools.combinations(range(len(facts)), 2):
         assert (keys[i] == keys[j]) == (compared[i] == compared[j])
+
+
+def test_changes_of_fields_the_constraints_do_not_read_keep_violations() -> None:
+    # The search checks a changed case against the constraints by its changes of the fields
+    # they read alone; every other change must leave the violations as they were, alone or
+    # with a change of a field they read.
+    offset = BUNDLED.common.default_offset
+    every = list(BUNDLED.readings.values())
+    fields = [f for f in FACTS if f not in DERIVED_FROM]  # the case fields a change sets
+    unread = [f for f in fields if not constraints.reads(f)]
+    read = [f for f in fields if constraints.reads(f)]
+    assert unread and read and not any(constraints.reads(f) for f in unread)
+    checked = 0
+    for loaded in CASES:
+        case = loaded.record
+        for field in unread:
+            for value in _whatif.alternatives(case, field, every, offset):
+                assert (constraints.violations(_whatif.apply(case, [value]), offset)
+                        == constraints.violations(case, offset)), (case.id, value)
+                for other in (o for f in read
+                              for o in _whatif.alternatives(case, f, every, offset)):
+                    base = _whatif.apply(case, [other])
+                    assert (constraints.violations(_whatif.apply(base, [value]), offset)
+                            == constraints.violations(base, offset)), (case.id, value, other)
+                    checked += 1
+    assert checked > 1000
