@@ -6,7 +6,7 @@ nothing. Run: ``python benchmarks/bench_compare.py [ROUNDS]``.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 
@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     """Compare every example case ROUNDS times on each engine and print the figures."""
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rounds", nargs="?", type=int, default=5, metavar="ROUNDS",
+                        help="passes over the bundled cases per engine (default 5); the first "
+                             "is printed apart, as what one `compare cases/` run costs")
+    rounds = parser.parse_args().rounds
+    if rounds < 1:
+        parser.error("ROUNDS must be at least 1")
     readings = load_readings()
     cases = [c.record for c in load_cases([ROOT / "cases"]).cases]
     for engine in ("durable", "reference"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -26,7 +27,7 @@ from engine.analysis.comparison import (
     FactChange,
 )
 from engine.base.vocabulary import QUESTIONS, Question
-from engine.cases.constraints import possible
+from engine.cases import constraints
 from engine.cases.facts import FactValue, case_facts
 from engine.cases.record import CaseRecord
 from engine.cases.timeval import Interval
@@ -60,9 +61,9 @@ class Probe:
     budget: int = DEFAULT_BUDGET
     evaluations: int = 0
     cut: bool = False
-    _cache: dict[tuple[str, tuple[tuple[str, object], ...]], Answers] = field(
+    _cache: dict[tuple[str, tuple[object, ...]], Answers] = field(
         default_factory=dict)
-    _read: dict[str, list[tuple[str, tuple[_whatif.Mark, ...]]]] = field(default_factory=dict)
+    _read: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)
     # Answers by (reading, base case, changes of the fields it reads): the searches try the same
     # changes of the same case once per question, and changes that differ only in fields a
     # reading does not read give it the same facts; a hit skips rebuilding the case and its
@@ -75,6 +76,9 @@ class Probe:
     _applied: dict[tuple[int, ChangesKey], CaseRecord] = field(default_factory=dict)
     _possible: dict[tuple[int, ChangesKey], bool] = field(default_factory=dict)
     _tables: dict[tuple[tuple[str, int], ...], AgreementTable] = field(default_factory=dict)
+    # By case (its id; the case kept, so that a reused id never matches): its facts, which
+    # every reading evaluated on it reads.
+    _facts: dict[int, tuple[CaseRecord, dict[str, FactValue]]] = field(default_factory=dict)
 
     def applied(self, case: CaseRecord, changes: Sequence[_whatif.Value],
                 known: ChangesKey | None = None) -> CaseRecord:
@@ -96,8 +100,15 @@ class Probe:
         key = (id(case), known)
         found = self._possible.get(key)
         if found is None:
-            found = self._possible[key] = possible(self.applied(case, changes, known),
-                                                   self.readings.common.default_offset)
+            # Only the changes of fields the constraints read count: changes that differ in
+            # others share one changed case and one check.
+            read = [v for v in changes if constraints.reads(v.field)]
+            mine = known if len(read) == len(changes) else changes_key(read)
+            found = self._possible.get((id(case), mine))
+            if found is None:
+                found = self._possible[(id(case), mine)] = constraints.possible(
+                    self.applied(case, read, mine), self.readings.common.default_offset)
+            self._possible[key] = found
         return found
 
     def agreement_table(self, cases: dict[str, CaseRecord]) -> AgreementTable:
@@ -109,17 +120,24 @@ class Probe:
             table = self._tables[key] = AgreementTable(tuple(cases.values()))
         return table
 
-    def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[tuple[str, object],
-                                                                            ...]:
-        if reading.id not in self._read:
+    def _key(self, reading: Reading, facts: dict[str, FactValue]) -> tuple[object, ...]:
+        """What the rules of ``reading`` can tell of ``facts``: each fact they test, a time by
+        its place among the instants they compare it with, any other value itself."""
+        read = self._read.get(reading.id)
+        if read is None:
             paths = sorted({t.path for r in reading.rules for t in r.tests})
-            self._read[reading.id] = [(p, _whatif.marks([reading], p)) for p in paths]
-        out: list[tuple[str, object]] = []
-        for path, marks in self._read[reading.id]:
+            read = self._read[reading.id] = [
+                (p, [m.epoch for m in _whatif.marks([reading], p)]) for p in paths]
+        out: list[object] = []
+        for path, epochs in read:
             value = facts.get(path)
-            # Rules only compare a time with instants: its place among them is all that counts.
-            out.append((path, tuple(value.compare(m.epoch) for m in marks)
-                        if isinstance(value, Interval) else value))
+            if isinstance(value, Interval):
+                # Its side of each instant, as two counts: the instants it is wholly at or
+                # after, and those its end is after (``Interval.compare`` of each follows).
+                ends = bisect_left(epochs, value.hi)
+                out.append((min(bisect_right(epochs, value.lo), ends), ends))
+            else:
+                out.append(value)
         return tuple(out)
 
     def answers(self, reading: Reading, case: CaseRecord, *, counted: bool = True) -> Answers:
@@ -130,7 +148,12 @@ class Probe:
             Budget: the bound of evaluations is reached (the result records that it was cut).
         """
         offset = self.readings.common.default_offset
-        facts = case_facts(case, offset)
+        hit = self._facts.get(id(case))
+        if hit is None or hit[0] is not case:
+            if len(self._facts) >= _MAX_APPLIED:
+                self._facts.clear()
+            hit = self._facts[id(case)] = case, case_facts(case, offset)
+        facts = hit[1]
         # A disputed fact is the set of its claimed values: every combination is evaluated.
         disputed = disputes.disputed(reading, case, offset)
         if not disputed:
@@ -191,7 +214,7 @@ _MAX_SHARED = 16_384
 
 
 def _shared_answers(readings: ReadingSet, reading: Reading, facts: dict[str, FactValue],
-                    engine: EngineName, abstract: tuple[tuple[str, object], ...]) -> Answers:
+                    engine: EngineName, abstract: tuple[object, ...]) -> Answers:
     """The answers of ``reading`` on ``facts`` (whose abstract key is ``abstract``), evaluated
     once per reading set, engine and abstract case."""
     hit = _SHARED.get((id(readings), engine))

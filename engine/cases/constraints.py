@@ -29,6 +29,16 @@ _EXTREME_ZONES = (timezone(timedelta(hours=-12)), timezone(timedelta(hours=14)))
 #: The times in the order they must happen (each at or before the next).
 TIME_ORDER = ("entry.time", "capture.time", "release.time")
 
+#: What :func:`violations` reads of a case: these blocks whole, and these fields (the zone of
+#: local times included). A change of any other field leaves a case's violations as they were.
+#: Keep it in step with the checks below.
+_READS = frozenset({"entry", "release", "proceedings", "capture.time", "capture.timezone"})
+
+
+def reads(field: str) -> bool:
+    """Whether the constraints read the case ``field`` (``capture.time``, ``detainee.side``)."""
+    return field in _READS or field.partition(".")[0] in _READS
+
 
 @dataclass(frozen=True)
 class Violation:

@@ -23,7 +23,8 @@ from engine.cases.catalogue import CONFLICT_SIDES, FACTS, THIRD_STATE, is_advers
 from engine.cases.constraints import TIME_ORDER, times_possible
 from engine.cases.facts import Facts, FactValue
 from engine.cases.timeval import Interval
-from engine.readings.model import Reading
+from engine.readings.model import Reading, Test
+from engine.run.logic import holds
 
 #: The most combinations evaluated; past it the walk's superset is kept (it is never too small).
 MAX_COMBINATIONS = 256
@@ -48,6 +49,15 @@ class _Memo:
                 found.setdefault(t.path, set()).update(() if t.instant is None else (t.instant,))
         self.instants = {p: sorted(found[p]) for p in sorted(found)}
         self.paths = tuple(self.instants.items())
+        # One test of each kind (fact, operator, operand, instant), by fact: the firing of the
+        # rules and the resolver's answers see the facts only through the values of these. With
+        # each fact, its tests' values by the fact's value, as they are met.
+        tests: dict[str, dict[tuple[object, ...], Test]] = {}
+        for rule in reading.rules:
+            for t in rule.tests:
+                tests.setdefault(t.path, {})[(t.op, t.operand, t.instant)] = t
+        self.tests: tuple[tuple[str, tuple[Test, ...], dict[object, tuple[bool | None, ...]]],
+                          ...] = tuple((p, tuple(ts.values()), {}) for p, ts in tests.items())
         self.results: dict[tuple[object, ...], dict[Question, tuple[str, ...]]] = {}
 
     def signature(self, facts: Facts) -> tuple[object, ...]:
@@ -60,6 +70,24 @@ class _Memo:
             out.append((bisect_right(instants, value.lo), bisect_left(instants, value.hi))
                        if type(value) is Interval else value)
         return tuple(out)
+
+
+    def test_values(self, facts: Facts) -> tuple[bool | None, ...]:
+        """The value of each distinct test of the reading on ``facts`` (True, False, None)."""
+        out: tuple[bool | None, ...] = ()
+        for path, tests, seen in self.tests:
+            value = facts.get(path)
+            try:
+                found = seen.get(value)
+            except TypeError:  # a value that cannot be a key: its tests evaluated every time
+                out += tuple([holds(t, facts) for t in tests])
+                continue
+            if found is None:
+                if len(seen) >= _CACHE_MAX:
+                    seen.clear()
+                found = seen[value] = tuple([holds(t, facts) for t in tests])
+            out += found
+        return out
 
 
 # Per reading (by identity, checked through a weak reference so a reused id never matches).
@@ -80,6 +108,13 @@ def signature(reading: Reading, facts: Facts) -> tuple[object, ...]:
     time's side of each instant they compare it with, any other value itself. Every test's
     value is a function of it."""
     return _memo(reading).signature(facts)
+
+
+def test_values(reading: Reading, facts: Facts) -> tuple[bool | None, ...]:
+    """The value of each distinct test of ``reading``'s rules on ``facts``, in a fixed order:
+    which rules the reference evaluator fires, and the answers given the rules that fired, are
+    functions of it (coarser than :func:`signature`: values no test tells apart are one)."""
+    return _memo(reading).test_values(facts)
 
 
 def _time_pieces(value: FactValue | None, instants: Sequence[int]) -> list[Interval]:

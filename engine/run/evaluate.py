@@ -96,13 +96,37 @@ def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineNam
 _FIRED: dict[int, tuple[Reading, dict[tuple[object, ...], list[str]]]] = {}
 
 
+# Per reading (by identity; the reading kept): the answers :func:`answers` found, by the value of
+# each distinct test (:func:`engine.run._open.test_values`) and, on durable_rules, the rules that
+# fired (which it still fires on every case). Firing on the reference evaluator and resolving see
+# the facts only through those values, so cases the search tells apart but no test does (another
+# value of a set, a time elsewhere in a region) share one resolution.
+_ANSWERS: dict[int, tuple[Reading, dict[object, dict[Question, str]]]] = {}
+
+
 def answers(readings: ReadingSet, reading: Reading, facts: Facts,
             engine: EngineName) -> dict[Question, str]:
     """The answers of ``reading`` on ``facts`` alone (no trace, no open facts), on ``engine``
     (as :func:`fire` chooses it): for searches that evaluate many changed cases."""
-    signature = _open.signature(reading, facts)
-    return answers_of(reading, facts, _fire_known(readings, reading, facts, engine, signature,
-                                                  None), signature)
+    hit = _ANSWERS.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(_ANSWERS) >= 256:
+            _ANSWERS.clear()
+        hit = _ANSWERS[id(reading)] = reading, {}
+    known = hit[1]
+    fired: list[str] | None = None
+    if reading_engine(readings, reading.id, engine)[0] == "durable":
+        fired = _durable.fire_durable(readings.programs[reading.id], facts, readings)
+    key = (_open.test_values(reading, facts), None if fired is None else tuple(fired))
+    found = known.get(key)
+    if found is None:
+        signature = _open.signature(reading, facts)
+        if fired is None:
+            fired = _fire_known(readings, reading, facts, engine, signature, None)
+        if len(known) >= 4096:
+            known.clear()
+        found = known[key] = answers_of(reading, facts, fired, signature)
+    return dict(found)
 
 
 def _fire_known(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineName,
