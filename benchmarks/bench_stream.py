@@ -9,8 +9,12 @@ apart, as the largest of them).
 A YAML list file over the 5 MiB cap (``--list-size`` cases, read case by case) is timed the same
 way, beside the JSON Lines file of the same cases.
 
+``--against DIR`` runs the ``--jobs`` comparison and the start-up also with the engine of another
+source tree (an earlier commit: ``git archive COMMIT | tar -x -C DIR``), by the same interpreter,
+turn by turn with this one, so that old and new are measured in the same run.
+
 Run: ``python benchmarks/bench_stream.py [--sizes 1000,10000,100000] [--jobs-size 10000]
-[--list-size 10000]``.
+[--list-size 10000] [--against DIR]``.
 The default sizes take about a minute and a half on 2 cores; add 100000 for the flat-memory
 figure (about five minutes more).
 """
@@ -20,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -64,7 +67,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 SHM = "/dev/shm"
 
 
-def run(path: Path, jobs: int) -> dict[str, float]:
+def run(path: Path, jobs: int, root: Path = ROOT) -> dict[str, float]:
     """One CLI run: seconds to the first output line and in all, lines out, peak RSS (MiB).
 
     The output goes to a file, as ``> results.jsonl`` would: through a pipe, a process that
@@ -78,7 +81,7 @@ def run(path: Path, jobs: int) -> dict[str, float]:
     with (tempfile.NamedTemporaryFile(dir=SHM if room else None) as out,
           open(out.name, "rb") as peek):
         start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, cwd=ROOT, env=ENV)
+        proc = subprocess.Popen(args, stdout=out, cwd=root, env=ENV)
         first_at, head = 0.0, b""
         while not first_at and proc.poll() is None:
             head += peek.read()
@@ -98,12 +101,31 @@ def run(path: Path, jobs: int) -> dict[str, float]:
             "rss": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}
 
 
+def jobs_figures(path: Path, one_case: Path, root: Path) -> str:
+    """``--jobs 1`` against ``--jobs 2`` on ``path``, and the start-up (the best of five runs of
+    ``one_case``) with the engine of ``root``: a line of figures."""
+    one, two = run(path, 1, root), run(path, 2, root)
+    # What two processes cannot share: starting up (imports, readings), as one case's run
+    # takes; the rest at best halves.
+    start = min(run(one_case, 1, root)["total"] for _ in range(5))
+    bound = one["total"] / (start + (one["total"] - start) / 2)
+    return (f"{path.stem.split('-')[-1]} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
+            f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "
+            f"{two['rss']:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x; CPU "
+            f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes): CPU-time ratio "
+            f"{two['cpu'] / one['cpu']:.2f}, that is at most {2 * one['cpu'] / two['cpu']:.2f}x "
+            f"on two idle cores; start-up (a 1-case run, best of 5) {start:.3f} s, which bounds "
+            f"the speed-up at {bound:.2f}x; load average now {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     """Generate the caseloads, run the CLI on each, and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--jobs-size", type=int, default=10_000)
     parser.add_argument("--list-size", type=int, default=10_000)
+    parser.add_argument("--against", action="append", default=[], metavar="DIR",
+                        help="also time --jobs and start-up with the engine of this source tree")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     print(f"{os.cpu_count()} core(s), load average {os.getloadavg()[0]:.1f} (wall-clock figures"
@@ -124,22 +146,13 @@ def main() -> None:
         for n in sorted(per_case)[1:]:
             print(f"per-case cost at {n} / at {smallest}: {per_case[n] / per_case[smallest]:.2f}")
         if options.jobs_size:
-            path = generate(options.jobs_size, Path(tmp))
-            run(path, 1)  # bytecode written, files cached: the runs below start alike
-            one, two = run(path, 1), run(path, 2)
-            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            # What two processes cannot share: starting up (imports, readings), as one case's
-            # run takes; the rest at best halves.
-            start = run(generate(1, Path(tmp)), 1)["total"]
-            bound = one["total"] / (start + (one["total"] - start) / 2)
-            print(f"{options.jobs_size} cases: --jobs 1 {one['total']:.1f} s, --jobs 2 "
-                  f"{two['total']:.1f} s (first line {two['first']:.2f} s; largest process "
-                  f"{children:.0f} MiB): speed-up {one['total'] / two['total']:.2f}x; CPU "
-                  f"{one['cpu']:.1f} s vs {two['cpu']:.1f} s (all processes): CPU-time ratio "
-                  f"{two['cpu'] / one['cpu']:.2f}, that is at most "
-                  f"{2 * one['cpu'] / two['cpu']:.2f}x on two idle cores; start-up (a 1-case "
-                  f"run) {start:.2f} s, which bounds the speed-up at {bound:.2f}x; load "
-                  f"average now {os.getloadavg()[0]:.1f}")
+            path, one_case = generate(options.jobs_size, Path(tmp)), generate(1, Path(tmp))
+            trees = [ROOT, *(Path(d).resolve() for d in options.against)]
+            for root in trees:
+                run(path, 1, root)  # bytecode written, files cached: the runs below start alike
+            figures = {root: jobs_figures(path, one_case, root) for root in trees}
+            for root in trees:
+                print(f"{'this tree' if root == ROOT else root}: {figures[root]}")
         if options.list_size:
             n = options.list_size
             jsonl = generate(n, Path(tmp))

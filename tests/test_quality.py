@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import engine
+from engine.base.yamlio import load_documents
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "engine"
@@ -67,6 +69,39 @@ def test_import_engine_stays_light() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+#: What ``evaluate --format jsonl`` must start without: the other commands and their machinery
+#: (compare's search, check's verifier, the service), the text and HTML renderers, the terminal
+#: library, and a process pool for a caseload of one chunk (issue 11: start-up bounds --jobs).
+NOT_FOR_JSONL = ("engine.analysis", "engine.interfaces._cmd_compare",
+                 "engine.interfaces._cmd_explain", "engine.interfaces._cmd_info",
+                 "engine.interfaces._cmd_serve", "engine.interfaces._cmd_test",
+                 "engine.interfaces._report_html", "engine.interfaces._service",
+                 "engine.interfaces._web", "engine.present.html", "engine.present.markdown",
+                 "engine.present.render", "engine.testing.invariants", "engine.strategies",
+                 "engine.base.yamlstream", "rich", "jinja2", "markupsafe", "hypothesis",
+                 "fastapi", "starlette", "uvicorn", "jsonschema", "multiprocessing",
+                 "concurrent")
+
+
+def test_evaluate_jsonl_starts_without_what_it_does_not_need(tmp_path: Path) -> None:
+    # The modules loaded when the command has run (at exit), whatever imported them.
+    case = tmp_path / "one.jsonl"
+    case.write_text(json.dumps(load_documents((ROOT / "cases" / "hadrut-six-year-sentence.yaml")
+                                              .read_text(encoding="utf-8"), "case")[0].data)
+                    + "\n", encoding="utf-8")
+    listing = tmp_path / "modules.txt"
+    code = ("import atexit, sys; from engine.interfaces.cli import main; "
+            "atexit.register(lambda: open(sys.argv[1], 'w').write('\\n'.join(sys.modules))); "
+            "main(['evaluate', sys.argv[2], '--format', 'jsonl'])")
+    done = subprocess.run([sys.executable, "-c", code, str(listing), str(case)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["case_id"] == "hadrut-six-year-sentence"
+    loaded = listing.read_text(encoding="utf-8").split("\n")
+    assert "engine.run.evaluate" in loaded and "click" in loaded  # the listing is the run's
+    assert [m for m in loaded if m.startswith(NOT_FOR_JSONL)] == []
 
 
 def test_public_surface_is_exactly_all() -> None:

@@ -14,17 +14,19 @@ does the next one itself rather than wait.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
-from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+# multiprocessing and concurrent.futures are imported when a pool is started: a run in one
+# process (one job, or an input of one chunk) does not wait for their imports.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -55,6 +57,8 @@ def start_method() -> BaseContext:
     child would inherit locked; the child gets a copy of durable_rules' C state, not a share of
     it. Anywhere else (a host with threads, macOS, Windows) workers are spawned.
     """
+    import multiprocessing
+
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
@@ -96,6 +100,8 @@ def ordered_map(
         for item in first:
             yield item, here([send(item)])[0]
         return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=initializer,
                                initargs=initargs)
     pending: deque[tuple[list[T], Future[list[R]] | list[R]]] = deque()
@@ -176,6 +182,7 @@ def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *
         for n, job in enumerate(jobs_list):
             yield n, work(settings, job)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     pool = ProcessPoolExecutor(min(jobs, len(jobs_list)), mp_context=start_method(),
                                initializer=_install, initargs=(work, settings))
     try:
@@ -195,6 +202,9 @@ def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
 
 
 def _ready(batch: list[T], done: Future[list[R]] | list[R]) -> Iterator[tuple[T, R]]:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         results = done.result() if isinstance(done, Future) else done
     except BrokenProcessPool as exc:

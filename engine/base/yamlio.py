@@ -42,6 +42,7 @@ Loc = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _MERGE = _YAML + "merge"
+_STR = _YAML + "str"
 _NUMBERS = frozenset((_YAML + "int", _YAML + "float"))
 _PLAIN_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
 #: Characters refused in text, even when written as escapes: controls other than tab and line
@@ -190,11 +191,16 @@ class _Builder:
         if node.tag in _NUMBERS and len(node.value) > MAX_NUMBER_CHARS:
             raise self._fail(f"number too long: {len(node.value)} characters, at most"
                              f" {MAX_NUMBER_CHARS}", node, "number_too_long")
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError) as exc:
-            raise self._fail(f"cannot read {quote(str(node.value))}: {exc}", node,
-                             "unreadable_value") from None
+        if node.tag == _STR:
+            # What the constructor makes of a string scalar (its text), without its bookkeeping:
+            # most values are strings, and rule files are read at every start.
+            value = node.value
+        else:
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as exc:
+                raise self._fail(f"cannot read {quote(str(node.value))}: {exc}", node,
+                                 "unreadable_value") from None
         if isinstance(value, str) and (refused := refused_character(value)):
             raise self._fail(f"{refused} (in {quote(value)})", node, "refused_character")
         return value

@@ -35,7 +35,6 @@ from engine.base.sourcefile import (
     TextPieces,
 )
 from engine.base.yamlio import MAX_BYTES, Document, Loc, load_documents
-from engine.base.yamlstream import stream_pieces
 from engine.cases._inputs import STDIN as STDIN
 from engine.cases._inputs import SUFFIXES as SUFFIXES
 from engine.cases._inputs import InputFormat as InputFormat
@@ -293,6 +292,9 @@ def _piece_items(text: TextPieces, source: str, errors: list[Problem], cap: int
                  ) -> Iterator[tuple[Document, Loc, object]]:
     """The cases of a YAML/JSON text too large to hold, read case by case: the items
     :func:`_items` finds in the whole text, with the same positions and problems."""
+    # Imported here: only a file over the size cap needs the event-by-event reader.
+    from engine.base.yamlstream import stream_pieces
+
     count = 0
     try:
         with text:

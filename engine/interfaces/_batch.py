@@ -4,13 +4,10 @@ evaluated cases in input order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
-from engine.analysis.compare import summarise
-from engine.analysis.compare_stream import compare_stream
-from engine.analysis.comparison import CompareReport, Comparison
 from engine.base.errors import Problem
 from engine.cases.claims import UNCONTESTED
 from engine.cases.load import LoadedCase, PendingLine
@@ -32,6 +29,9 @@ from engine.run.report import ErrorInfo, ReadingInfo
 from engine.run.stream import evaluate_stream
 from engine.run.stream_inputs import Seen, evaluate_inputs
 from engine.testing.expectations import expectation_problems, unknown_expectations
+
+if TYPE_CHECKING:
+    from engine.analysis.comparison import CompareReport
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,6 +87,12 @@ def compare_report(items: Iterable[LoadedCase | Problem], rs: ReadingSet,
     """The ``compare`` report of ``items``, and whether ``account`` names a party that made
     claims in them (``advance`` is called as each case is done, for a progress bar). The
     comparisons are held: the summary and the report need them all."""
+    # Imported here: compare's search is not needed by the commands that only evaluate, whose
+    # start would wait for its imports.
+    from engine.analysis.compare import summarise
+    from engine.analysis.compare_stream import compare_stream
+    from engine.analysis.comparison import CompareReport, Comparison
+
     selected = rs.select(reading_ids)
     problems: list[Problem] = []
     failed: list[Problem] = []

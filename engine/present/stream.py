@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from engine.present import markdown
 from engine.present.console import PLAIN, Term
-from engine.present.render import table_case, table_end
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
 
@@ -60,6 +58,8 @@ class ReportWriter:
             head, _, self._tail = skeleton.model_dump_json(indent=2).partition('"results": []')
             self.write(head + '"results": [')
         elif fmt == "markdown":
+            from engine.present import markdown
+
             self.write(markdown.head(readings))
 
     def result(self, result: CaseResult) -> None:
@@ -68,9 +68,15 @@ class ReportWriter:
             self.result_piece(self.piece(result))
             return
         self.count += 1
+        # The text formats' renderers are imported when used: the JSON formats (the way
+        # programs and large caseloads go) start without them.
         if self.fmt == "table":
+            from engine.present.render import table_case
+
             self.write(table_case(result, self.term))
         else:
+            from engine.present import markdown
+
             self.write(markdown.case(result, self.ids))
 
     @property
@@ -95,8 +101,12 @@ class ReportWriter:
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""
         if self.fmt == "table":
+            from engine.present.render import table_end
+
             self.write(table_end(self.count, self.engine, errors, self.term))
         elif self.fmt == "markdown":
+            from engine.present import markdown
+
             self.write(markdown.end(self.count, self.engine, errors))
         elif self.fmt == "jsonl":
             self.write("".join('{"error": ' + e.model_dump_json() + "}\n" for e in errors))
