@@ -123,19 +123,9 @@ def _evaluate(reading: Reading, facts: dict[str, FactValue]) -> _Answer:
     return tuple(fired), decisions, defeated_by, None
 
 
-# The last reading's evaluated combinations: `check` verifies a reading and then proves its
-# invariants over the same combinations, which are evaluated once for both. The reading is held
-# so that the entry is found only for the very same compiled reading.
-_last: tuple[Reading, list[Evaluated]] | None = None
-
-
 def evaluated_combinations(reading: Reading) -> list[Evaluated]:
     """Every combination of :func:`.domains.combinations`, in order, evaluated on the reference
-    evaluator (kept for the next call on the same reading)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is reading:
-        return last[1]
+    evaluator."""
     groups = domains(reading)
     owner = _owners(groups)
     shared = None if owner is None else _Shared(reading, groups, owner)
@@ -143,5 +133,4 @@ def evaluated_combinations(reading: Reading) -> list[Evaluated]:
     for index, facts in indexed_combinations(groups):
         found = _evaluate(reading, facts) if shared is None else shared.answer(index, facts)
         out.append(Evaluated(facts, *found, index))
-    _last = (reading, out)
     return out

@@ -9,12 +9,13 @@ holds on all of them holds on every case. This complements the search on generat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import replace
 from operator import itemgetter
 
-from engine.analysis._evaluated import evaluated_combinations
+from engine.analysis._evaluated import Evaluated, evaluated_combinations
 from engine.analysis.domains import Index, base_facts, describe, domains, example_case
-from engine.analysis.verify import Finding
+from engine.analysis.verify import Finding, Verification, verify
 from engine.cases.facts import FactValue
 from engine.cases.record import PARTY_SWAP
 from engine.readings.model import Invariant, Reading, Test
@@ -45,7 +46,7 @@ class _Table:
     nothing, like those on which the rules conflict (reported as conflicts by
     :mod:`engine.analysis.verify`): neither has a row."""
 
-    def __init__(self, reading: Reading) -> None:
+    def __init__(self, reading: Reading, evaluated: Sequence[Evaluated] | None = None) -> None:
         self.reading = reading
         self.groups = domains(reading)
         self.paths = [set().union(*(v.keys() for v in g)) for g in self.groups]
@@ -54,7 +55,7 @@ class _Table:
         # decisions are shared by every combination the rules cannot tell apart: so are the
         # answers made from them.
         answers: dict[int, tuple[object, Answers]] = {}
-        for e in evaluated_combinations(reading):
+        for e in evaluated_combinations(reading) if evaluated is None else evaluated:
             if e.decisions is None:
                 continue
             made = answers.get(id(e.decisions))
@@ -181,9 +182,22 @@ def _independent(table: _Table, inv: Invariant, index: Index, facts: dict[str, F
     return tested
 
 
-def prove_invariants(reading: Reading) -> list[Finding]:
-    """A failing finding for every declared invariant that some combination breaks."""
+def prove_invariants(reading: Reading, evaluated: Sequence[Evaluated] | None = None,
+                     ) -> list[Finding]:
+    """A failing finding for every declared invariant that some combination breaks.
+
+    ``evaluated``: the combinations already evaluated (see :func:`verify_and_prove`)."""
     if not reading.invariants:
         return []
-    table = _Table(reading)
+    table = _Table(reading, evaluated)
     return [f for inv in reading.invariants if (f := _prove(table, inv)) is not None]
+
+
+def verify_and_prove(reading: Reading) -> Verification:
+    """:func:`engine.analysis.verify.verify` with the failing proofs among its findings, every
+    combination evaluated once for both (and let go once both are done: a reading's hundreds
+    of thousands of combinations would make every later garbage collection slower)."""
+    evaluated = evaluated_combinations(reading)
+    verification = verify(reading, evaluated)
+    return replace(verification, findings=verification.findings + tuple(
+        prove_invariants(reading, evaluated)))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Literal
 
-from engine.analysis._evaluated import evaluated_combinations
+from engine.analysis._evaluated import Evaluated, evaluated_combinations
 from engine.analysis.domains import describe, example_case, read_paths
 from engine.base.frozen import freeze
 from engine.base.vocabulary import QUESTIONS, Question
@@ -156,8 +156,11 @@ def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
     return patterns
 
 
-def verify(reading: Reading) -> Verification:
-    """Enumerate every abstract combination of ``reading``'s facts and report the findings."""
+def verify(reading: Reading, evaluated: Sequence[Evaluated] | None = None) -> Verification:
+    """Enumerate every abstract combination of ``reading``'s facts and report the findings.
+
+    ``evaluated``: the combinations already evaluated (:func:`engine.analysis.proofs.
+    verify_and_prove` evaluates them once for both)."""
     first_fired: dict[str, dict[str, FactValue]] = {}
     undefeated_ever: set[str] = set()
     conflicts: dict[str, tuple[Finding, int]] = {}
@@ -166,13 +169,12 @@ def verify(reading: Reading) -> Verification:
     seen: dict[Question, set[Key]] = {q: set() for q in QUESTIONS}
     gaps: dict[Question, dict[Key, tuple[dict[str, FactValue], bool]]] = {q: {} for q in QUESTIONS}
     count = 0
-    for evaluated in evaluated_combinations(reading):
+    for one in evaluated_combinations(reading) if evaluated is None else evaluated:
         count += 1
-        facts, fired = evaluated.facts, evaluated.fired
+        facts, fired = one.facts, one.fired
         for rid in fired:
             first_fired.setdefault(rid, facts)
-        decisions, defeated_by, exc = (evaluated.decisions, evaluated.defeated_by,
-                                       evaluated.conflict)
+        decisions, defeated_by, exc = one.decisions, one.defeated_by, one.conflict
         if exc is not None or decisions is None:
             assert exc is not None
             message = str(exc.problems[0].message)

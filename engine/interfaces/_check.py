@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from engine.analysis.domains import domains
-from engine.analysis.proofs import prove_invariants
-from engine.analysis.verify import Verification, verify
+from engine.analysis.proofs import verify_and_prove
+from engine.analysis.verify import Verification
 from engine.base.pool import spread
 from engine.readings.load import ReadingSet
 
@@ -32,18 +31,11 @@ Checked = tuple[Verification, "list[InvariantResult] | None"]
 Job = tuple[str, str | None]
 
 
-def _verified(readings: ReadingSet, reading_id: str) -> Verification:
-    reading = readings.readings[reading_id]
-    verification = verify(reading)
-    return replace(verification,
-                   findings=verification.findings + tuple(prove_invariants(reading)))
-
-
 def _run(settings: Settings, job: Job) -> Verification | InvariantResult:
     readings, examples, seed, _ = settings
     reading_id, invariant = job
     if invariant is None:
-        return _verified(readings, reading_id)
+        return verify_and_prove(readings.readings[reading_id])
     from engine.testing.invariants import check_invariants
     (found,) = check_invariants(readings, readings.readings[reading_id], examples=examples,
                                 seed=seed, only=[invariant])

@@ -43,7 +43,6 @@ def broken() -> ReadingSet:
 def test_shared_evaluations_are_each_combinations_own(which: str, reading_id: str,
                                                       request: pytest.FixtureRequest) -> None:
     reading = request.getfixturevalue(which).readings[reading_id]
-    _evaluated._last = None
     shared = _evaluated.evaluated_combinations(reading)
     assert [e.facts for e in shared] == list(combinations(reading))
     assert len({id(e.decisions) for e in shared}) < len(shared)  # some were indeed shared
