@@ -21,21 +21,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.cases.load import load_cases  # noqa: E402
-from engine.readings.load import load_readings  # noqa: E402
-from engine.run.evaluate import engine_to_use, evaluate_case  # noqa: E402
+from engine.cases.record import CaseRecord  # noqa: E402
+from engine.readings.load import ReadingSet, load_readings  # noqa: E402
+from engine.run.evaluate import EngineChoice, engine_to_use, evaluate_case  # noqa: E402
 from tests.capacity_shapes import CASES, write_reading  # noqa: E402
 
 SIZES = {"instants": (8, 32, 55, 64, 512, 4096), "shared": (16, 128, 224, 260, 1024),
          "derived": (16, 128, 224, 300, 1024)}
 
 
-def _per_case(readings: object, cases: list[object], engine: str, repeats: int) -> float:
+def _per_case(readings: ReadingSet, cases: list[CaseRecord], engine: EngineChoice,
+              repeats: int) -> float:
     for case in cases:  # warm up: the ruleset is created on the first evaluation
-        evaluate_case(case, readings, engine=engine)  # type: ignore[arg-type]
+        evaluate_case(case, readings, engine=engine)
     start = time.perf_counter()
     for _ in range(repeats):
         for case in cases:
-            evaluate_case(case, readings, engine=engine)  # type: ignore[arg-type]
+            evaluate_case(case, readings, engine=engine)
     return (time.perf_counter() - start) / (repeats * len(cases))
 
 

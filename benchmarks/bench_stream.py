@@ -118,6 +118,26 @@ def jobs_figures(path: Path, one_case: Path, root: Path) -> str:
             f"the speed-up at {bound:.2f}x; load average now {os.getloadavg()[0]:.1f}")
 
 
+# Plain Python work, no I/O: what two processes of it get on this machine is the most any
+# --jobs 2 run can get (two vCPUs of a shared host need not be two whole cores).
+_SPIN = "n = 0\nfor i in range(12_000_000):\n    n += i * i % 7\n"
+
+
+def machine_ceiling() -> str:
+    """The speed-up two CPU-bound Python processes get here over one (the best of three): a
+    line of figures."""
+    def timed(count: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _SPIN]) for _ in range(count)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+    alone = min(timed(1) for _ in range(3))
+    two = min(timed(2) for _ in range(3))
+    return (f"this machine: one CPU-bound Python process {alone:.2f} s, two at once "
+            f"{two:.2f} s: two processes get at most {2 * alone / two:.2f}x here")
+
+
 def main() -> None:
     """Generate the caseloads, run the CLI on each, and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -146,13 +166,14 @@ def main() -> None:
         for n in sorted(per_case)[1:]:
             print(f"per-case cost at {n} / at {smallest}: {per_case[n] / per_case[smallest]:.2f}")
         if options.jobs_size:
+            print(machine_ceiling())
             path, one_case = generate(options.jobs_size, Path(tmp)), generate(1, Path(tmp))
             trees = [ROOT, *(Path(d).resolve() for d in options.against)]
             for root in trees:
                 run(path, 1, root)  # bytecode written, files cached: the runs below start alike
-            figures = {root: jobs_figures(path, one_case, root) for root in trees}
+            found = {root: jobs_figures(path, one_case, root) for root in trees}
             for root in trees:
-                print(f"{'this tree' if root == ROOT else root}: {figures[root]}")
+                print(f"{'this tree' if root == ROOT else root}: {found[root]}")
         if options.list_size:
             n = options.list_size
             jsonl = generate(n, Path(tmp))
