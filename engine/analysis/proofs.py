@@ -121,11 +121,16 @@ def _varied(table: _Table, inv: Invariant) -> list[int]:
     return [g for g, paths in enumerate(table.paths) if paths & named]
 
 
+def _no_answers(answers: Answers) -> tuple[()]:
+    return ()
+
+
 def _prove(table: _Table, inv: Invariant) -> Finding | None:
     reading, tested = table.reading, 0
     applies = table.condition(inv)
     # The answers an invariant compares, as a tuple (or one answer): compared per row.
-    picked = itemgetter(*inv.questions)
+    picked: Callable[[Answers], object] = (itemgetter(*inv.questions) if inv.questions
+                                           else _no_answers)
     varied = _varied(table, inv)
     for index, (facts, answers) in table.rows.items():
         if not applies(index):

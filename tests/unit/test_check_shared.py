@@ -4,6 +4,7 @@ index, invariants searched one by one and spread over processes."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 from collections.abc import Sequence
@@ -170,3 +171,12 @@ def test_spread_gives_each_jobs_result_by_its_position(jobs: int) -> None:
 def test_spread_stops_with_a_clear_error_when_a_worker_dies() -> None:
     with pytest.raises(WorkerCrash, match="a worker process died"):
         list(spread(_square_or_die, None, [1, -1, 2, 3], jobs=2))
+
+
+def test_an_invariant_built_without_questions_compares_no_answers(bundled: ReadingSet) -> None:
+    # The compiler gives every invariant its questions (all, by default); one built by hand
+    # may have none, and then says nothing that could fail.
+    reading = bundled.readings["russia"]
+    table = proofs._Table(reading)
+    for inv in reading.invariants:
+        assert proofs._prove(table, dataclasses.replace(inv, questions=())) is None, inv.id
