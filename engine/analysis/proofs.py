@@ -50,6 +50,7 @@ class _Table:
         self.reading = reading
         self.groups = domains(reading)
         self.paths = [set().union(*(v.keys() for v in g)) for g in self.groups]
+        self.owner = {p: g for g, paths in enumerate(self.paths) for p in paths}
         self.rows: dict[Index, Row] = {}
         # Each possible combination is evaluated once, for verification and proofs alike; its
         # decisions are shared by every combination the rules cannot tell apart: so are the
@@ -84,10 +85,9 @@ class _Table:
         fact, which one group sets (or none: then the base facts hold it), so the condition is
         decided per group value once."""
         base = base_facts()
-        owner = {p: g for g, paths in enumerate(self.paths) for p in paths}
         mine: dict[int, list[Test]] = {}
         for t in inv.tests:
-            g = owner.get(t.path)
+            g = self.owner.get(t.path)
             if g is None:
                 if not all_true((t,), base):
                     return lambda index: False

@@ -116,17 +116,22 @@ def _projection(fixed: tuple[int, ...]) -> Callable[[Key], object]:
     return itemgetter(*fixed) if fixed else _nothing
 
 
+def _pattern(pattern: Key) -> tuple[Callable[[Key], object], object]:
+    """The projection onto the positions ``pattern`` fixes (not ``*``), and its values there:
+    a key of the same question matches the pattern when its projection is those values."""
+    project = _projection(tuple(i for i, (_, v) in enumerate(pattern) if v != _ANY))
+    return project, project(pattern)
+
+
 def _members(pattern: Key, keys: list[Key]) -> list[Key]:
     """The keys ``pattern`` matches, in order (in one C-level pass: gaps are many)."""
-    project = _projection(tuple(i for i, (_, v) in enumerate(pattern) if v != _ANY))
-    return list(itertools.compress(keys, map(project(pattern).__eq__, map(project, keys))))
+    project, wanted = _pattern(pattern)
+    return list(itertools.compress(keys, map(wanted.__eq__, map(project, keys))))
 
 
 def _matcher(pattern: Key) -> Callable[[Key], bool]:
-    """Whether a key of the same question matches ``pattern`` (its values wherever the
-    pattern's is not ``*``)."""
-    project = _projection(tuple(i for i, (_, v) in enumerate(pattern) if v != _ANY))
-    wanted = project(pattern)
+    """Whether a key of the same question matches ``pattern``."""
+    project, wanted = _pattern(pattern)
     return lambda key: project(key) == wanted
 
 
@@ -145,10 +150,11 @@ def _generalise(gaps: set[Key], seen: set[Key]) -> list[Key]:
         fixed = tuple(range(len(key)))
         for i in range(len(key)):
             trial = tuple(j for j in fixed if j != i)
+            project = _projection(trial)
             at = answered_at.get(trial)
             if at is None:
-                at = answered_at[trial] = set(map(_projection(trial), answered))
-            if _projection(trial)(key) not in at:
+                at = answered_at[trial] = set(map(project, answered))
+            if project(key) not in at:
                 fixed = trial
         pattern = tuple((p, v) if i in fixed else (p, _ANY) for i, (p, v) in enumerate(key))
         patterns.append(pattern)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from engine.base.frozen import FrozenDict
 from engine.base.vocabulary import Question
@@ -94,6 +94,8 @@ def fire(readings: ReadingSet, reading: Reading, facts: Facts, engine: EngineNam
 # (:func:`engine.run._open.signature`, of which every test's value is a function). durable_rules
 # runs on every case: its firings are what an evaluation on it reports.
 _FIRED: dict[int, tuple[Reading, dict[tuple[object, ...], list[str]]]] = {}
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 # Per reading (by identity; the reading kept): the answers :func:`answers` found, by the value of
@@ -104,16 +106,23 @@ _FIRED: dict[int, tuple[Reading, dict[tuple[object, ...], list[str]]]] = {}
 _ANSWERS: dict[int, tuple[Reading, dict[object, dict[Question, str]]]] = {}
 
 
+def _of_reading(store: dict[int, tuple[Reading, dict[_K, _V]]], reading: Reading,
+                ) -> dict[_K, _V]:
+    """``reading``'s entry of a memo kept per reading: by identity, the reading kept so that a
+    reused id never matches; bounded, since a host may compile readings without end."""
+    hit = store.get(id(reading))
+    if hit is None or hit[0] is not reading:
+        if len(store) >= 256:
+            store.clear()
+        hit = store[id(reading)] = reading, {}
+    return hit[1]
+
+
 def answers(readings: ReadingSet, reading: Reading, facts: Facts,
             engine: EngineName) -> dict[Question, str]:
     """The answers of ``reading`` on ``facts`` alone (no trace, no open facts), on ``engine``
     (as :func:`fire` chooses it): for searches that evaluate many changed cases."""
-    hit = _ANSWERS.get(id(reading))
-    if hit is None or hit[0] is not reading:
-        if len(_ANSWERS) >= 256:
-            _ANSWERS.clear()
-        hit = _ANSWERS[id(reading)] = reading, {}
-    known = hit[1]
+    known = _of_reading(_ANSWERS, reading)
     fired: list[str] | None = None
     if reading_engine(readings, reading.id, engine)[0] == "durable":
         fired = _durable.fire_durable(readings.programs[reading.id], facts, readings)
@@ -133,12 +142,7 @@ def _fire_known(readings: ReadingSet, reading: Reading, facts: Facts, engine: En
                 signature: tuple[object, ...], encoded: str | None) -> list[str]:
     if reading_engine(readings, reading.id, engine)[0] == "durable":
         return _durable.fire_durable(readings.programs[reading.id], facts, readings, encoded)
-    hit = _FIRED.get(id(reading))
-    if hit is None or hit[0] is not reading:
-        if len(_FIRED) >= 256:
-            _FIRED.clear()
-        hit = _FIRED[id(reading)] = reading, {}
-    known = hit[1]
+    known = _of_reading(_FIRED, reading)
     try:
         fired = known.get(signature)
     except TypeError:  # a fact value that cannot be a key: fired every time
