@@ -59,9 +59,13 @@ def start_method() -> BaseContext:
     """
     import multiprocessing
 
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork" if forks() else "spawn")
+
+
+def forks() -> bool:
+    """Whether workers are forked here (see :func:`start_method`), without importing
+    multiprocessing."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def ordered_map(

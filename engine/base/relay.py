@@ -37,7 +37,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engine.base.errors import OutputError
-from engine.base.pool import CHUNK, WorkerCrash, map_with, start_method
+from engine.base.pool import CHUNK, WorkerCrash, forks, map_with
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -120,7 +120,7 @@ class Relay:
         or a pipe (see the module's docstring)."""
         if jobs <= 1 or out_fd < 0 or os.isatty(out_fd):
             return False
-        return start_method().get_start_method() == "fork"
+        return forks()
 
     def map(self, work: Callable[[Any, S], R], settings: Any, items: Iterable[T],
             send: Callable[[T], S], *, jobs: int, chunk: int = CHUNK,
