@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from engine.base.errors import OutputError
 from engine.base.pool import CHUNK, WorkerCrash, forks, map_with
@@ -128,6 +128,8 @@ class Relay:
         """:func:`.pool.map_with` on this relay's workers (as many as the relay was given;
         ``jobs`` is checked to be the same)."""
         assert jobs == self.jobs, "the relay was made for another number of jobs"
+        if not forks():  # threads started since usable() was asked: the pool serves
+            return map_with(work, settings, items, send, jobs=jobs, chunk=chunk)
         source = iter(items)
         first = list(islice(source, chunk + 1))
         if len(first) <= chunk:
@@ -229,7 +231,20 @@ class Relay:
         try:
             self._workers[worker][1].send(message)
         except OSError:
-            raise _crash() from None
+            self._gone()
+
+    def _gone(self) -> NoReturn:
+        # A worker has gone: its listener says why (a bug it reported before it stopped, or
+        # the end of its pipe when it died), whatever else is waiting to be read.
+        while True:
+            try:
+                message = self._inbox.get(timeout=60)
+            except queue.Empty:
+                raise _crash() from None
+            if message[0] == "error":
+                raise message[2]
+            if message[0] == "crash":
+                raise _crash()
 
     def _receive(self) -> None:
         message = self._inbox.get()
