@@ -20,7 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 # multiprocessing and concurrent.futures are imported when a pool is started: a run in one
 # process (one job, or an input of one chunk) does not wait for their imports.
@@ -59,9 +59,13 @@ def start_method() -> BaseContext:
     """
     import multiprocessing
 
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork" if forks() else "spawn")
+
+
+def forks() -> bool:
+    """Whether workers are forked here (see :func:`start_method`), without importing
+    multiprocessing."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def ordered_map(
@@ -147,6 +151,16 @@ def _run_chunk(jobs: Sequence[Any]) -> list[Any]:
     assert _setup is not None, "worker not initialised"
     work, settings = _setup
     return [work(settings, job) for job in jobs]
+
+
+class Mapper(Protocol):
+    """:func:`map_with`, or another way of spreading work with its signature."""
+
+    def __call__(self, work: Callable[[Any, S], R], settings: Any, items: Iterable[T],
+                 send: Callable[[T], S], *, jobs: int, chunk: int = CHUNK,
+                 ) -> Iterator[tuple[T, R]]:
+        """Each item with ``work(settings, send(item))``, in input order."""
+        ...
 
 
 def map_with(

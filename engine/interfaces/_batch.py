@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import click
 
 from engine.base.errors import Problem
+from engine.base.pool import Mapper, map_with
 from engine.cases.claims import UNCONTESTED
 from engine.cases.load import LoadedCase, PendingLine
 from engine.interfaces._shared import (
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 C = TypeVar("C")
+B = TypeVar("B")
 
 
 def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids: Sequence[str],
@@ -51,15 +53,16 @@ def evaluated(items: Iterable[LoadedCase | Problem], rs: ReadingSet, reading_ids
 
 def evaluated_pieces(items: Iterable[LoadedCase | PendingLine | Problem], rs: ReadingSet,
                      reading_ids: Sequence[str], engine: EngineChoice, account: str, jobs: int,
-                     problems: list[Problem], piece: Callable[[CaseResult], bytes],
-                     ) -> Iterator[tuple[Seen[list[Problem]], bytes]]:
+                     problems: list[Problem], piece: Callable[[CaseResult], B],
+                     mapper: Mapper = map_with,
+                     ) -> Iterator[tuple[Seen[list[Problem]], B]]:
     """:func:`evaluated` of what :func:`iter_case_inputs` yields, each result as ``piece``
     makes it (a writer's bytes): each line of JSON Lines is read, evaluated and rendered by the
     process that evaluates it (the cheap way through workers); each case comes with its id and
-    claimants (:class:`Seen`)."""
+    claimants (:class:`Seen`). ``mapper``: as :func:`evaluate_inputs`."""
     stream = evaluate_inputs(items, rs, expectation_problems, piece, only=reading_ids or None,
                              engine=engine, account=account, jobs=jobs,
-                             default_zone=rs.common.default_offset)
+                             default_zone=rs.common.default_offset, mapper=mapper)
     return _collected(stream, lambda seen: seen.notes, problems)
 
 

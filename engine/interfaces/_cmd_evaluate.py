@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import cast
 
 import click
 
 from engine.base.errors import Problem
+from engine.base.pool import map_with
+from engine.base.relay import HoldingRender, Relay
 from engine.cases.load import InputFormat, iter_case_inputs, iter_cases
 from engine.interfaces._batch import (
     Format,
@@ -18,7 +22,7 @@ from engine.interfaces._batch import (
     evaluated,
     evaluated_pieces,
 )
-from engine.interfaces._output import write_out, write_out_bytes
+from engine.interfaces._output import flush_stdout, stdout_fd, write_out, write_out_bytes
 from engine.interfaces._shared import (
     account_note,
     engine_note,
@@ -59,20 +63,26 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
         from engine.interfaces._report_html import html_report
         sys.exit(html_report("evaluate", paths, rs, reading_ids, engine, account, input_format))
     # The other choices are the stream formats (html returned above).
+    # With workers and a file or pipe for output, the JSON formats' results are written by
+    # the workers that made them, each in its turn (engine.base.relay).
+    out = stdout_fd() if fmt in {"json", "jsonl"} else -1
+    relay = Relay(jobs, out, flush_stdout) if Relay.usable(jobs, out) else None
     writer = ReportWriter(cast(Format, fmt), engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                           for r in selected], lambda text: write_out(text, nl=False), term(),
-                          write_out_bytes)
+                           for r in selected], _text(relay), term(), _bytes(relay),
+                          None if relay is None else relay.put)
     problems: list[Problem] = []
     claimed = False
     zone = rs.common.default_offset
-    with progress("evaluating cases") as bar:
+    with progress("evaluating cases") as bar, _closing(relay):
         if fmt in {"json", "jsonl"}:
             # Workers read JSON Lines themselves and send back each result's bytes to write.
             inputs = iter_case_inputs(paths, default_zone=zone, input_format=input_format)
-            for seen, piece in evaluated_pieces(inputs, rs, reading_ids, engine, account, jobs,
-                                                problems, writer.piece):
-                writer.result_piece(piece)
+            piece = writer.piece if relay is None else HoldingRender(writer.piece)
+            for seen, done in evaluated_pieces(
+                    inputs, rs, reading_ids, engine, account, jobs, problems, piece,
+                    map_with if relay is None else relay.map):
+                writer.result_piece(done)
                 bar.advance()
                 claimed = claimed or claims_in(account, seen.claimants)
         else:
@@ -89,3 +99,30 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
         if fmt in {"json", "jsonl"}:
             click.echo(f"{len(problems)} input error(s); see 'errors' in the output.", err=True)
         sys.exit(2)
+
+
+def _text(relay: Relay | None) -> Callable[[str], None]:
+    def write(text: str) -> None:
+        if relay is not None:
+            relay.flush()  # what the workers were to write comes first
+        write_out(text, nl=False)
+    return write
+
+
+def _bytes(relay: Relay | None) -> Callable[[bytes], None]:
+    def write(data: bytes) -> None:
+        if relay is not None:
+            relay.flush()
+        write_out_bytes(data)
+    return write
+
+
+@contextmanager
+def _closing(relay: Relay | None) -> Iterator[None]:
+    try:
+        yield
+        if relay is not None:
+            relay.flush()
+    finally:
+        if relay is not None:
+            relay.close()

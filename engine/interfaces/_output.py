@@ -65,6 +65,37 @@ def write_out_bytes(data: bytes) -> None:
         raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
+def stdout_fd() -> int:
+    """The descriptor that :func:`write_out_bytes` writes to directly, or -1 where it does not
+    (no standard output, a stream that is not a plain UTF-8 text file, other line endings):
+    where another process may write the same bytes itself."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper) or os.linesep != "\n" or not _utf8(
+            stream.encoding):
+        return -1
+    try:
+        return int(stream.buffer.fileno())
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return -1
+
+
+def flush_stdout() -> None:
+    """Flush standard output (text and bytes), before another process writes to it.
+
+    Raises:
+        OutputError, BrokenPipeError: as :func:`write_out`.
+    """
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
 def _utf8(encoding: str | None) -> bool:
     try:
         return encoding is not None and codecs.lookup(encoding).name == "utf-8"

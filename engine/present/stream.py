@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from engine.base.relay import Held
 from engine.present.console import PLAIN, Term
 from engine.run.outcome import CaseResult
 from engine.run.report import ErrorInfo, ReadingInfo, Report
@@ -47,10 +48,14 @@ class ReportWriter:
 
     def __init__(self, fmt: Format, engine: str, readings: Sequence[ReadingInfo],
                  write: Callable[[str], None], term: Term = PLAIN,
-                 write_bytes: Callable[[bytes], None] | None = None) -> None:
+                 write_bytes: Callable[[bytes], None] | None = None,
+                 write_held: Callable[[Held, bytes], None] | None = None) -> None:
         self.fmt, self.engine, self.write, self.term = fmt, engine, write, term
         #: Where UTF-8 pieces go (by default decoded and given to ``write``).
         self.write_bytes = write_bytes or (lambda data: write(data.decode("utf-8")))
+        #: Where pieces kept by the worker that made them go, with the bytes to write before
+        #: them (see :mod:`engine.base.relay`).
+        self.write_held = write_held
         self.ids = [r.id for r in readings]
         self.count = 0
         if fmt == "json":
@@ -87,16 +92,16 @@ class ReportWriter:
         assert self.fmt in {"json", "jsonl"}, "only the JSON formats write pieces"
         return json_piece if self.fmt == "json" else jsonl_piece
 
-    def result_piece(self, piece: bytes) -> None:
-        """Write one case's result given as ``self.piece(result)``: the same bytes as
-        :meth:`result` writes (UTF-8)."""
+    def result_piece(self, piece: bytes | Held) -> None:
+        """Write one case's result given as ``self.piece(result)``, or as the token of a
+        worker that keeps those bytes: the same bytes as :meth:`result` writes (UTF-8)."""
         self.count += 1
-        if self.fmt == "json" and self.count > 1:
-            self.write_bytes(b",\n" + piece)
-        elif self.fmt == "json":
-            self.write_bytes(b"\n" + piece)
-        else:
-            self.write_bytes(piece)
+        head = b"" if self.fmt == "jsonl" else b",\n" if self.count > 1 else b"\n"
+        if isinstance(piece, bytes):
+            self.write_bytes(head + piece)
+            return
+        assert self.write_held is not None, "a held piece needs write_held"
+        self.write_held(piece, head)
 
     def finish(self, errors: Sequence[ErrorInfo]) -> None:
         """Write the errors and the report's end."""

@@ -16,7 +16,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from engine.base import arguments
 from engine.base.errors import EngineError, Problem, SourceSpan
-from engine.base.pool import map_with
+from engine.base.pool import Mapper, map_with
 from engine.cases.load import CaseIds, LoadedCase, PendingLine, load_line
 from engine.cases.record import CaseRecord
 from engine.readings.load import ReadingSet
@@ -89,7 +89,7 @@ def evaluate_inputs(
     items: Iterable[LoadedCase | PendingLine | Problem], readings: ReadingSet,
     inspect: Inspect[_N], render: Render[_R], *, only: Sequence[str] | None = None,
     engine: EngineChoice = "durable", account: str = OWN, jobs: int = 1,
-    default_zone: tzinfo | None = None,
+    default_zone: tzinfo | None = None, mapper: Mapper = map_with,
 ) -> Iterator[EvaluatedInput[_N, _R]]:
     """Evaluate what :func:`engine.cases.load.iter_case_inputs` yields, in input order: each
     pending line of JSON Lines is parsed, validated, evaluated and rendered by the process that
@@ -103,6 +103,9 @@ def evaluate_inputs(
             evaluated (the result's JSON bytes, say: cheaper to send back than the result).
         default_zone: as :func:`engine.iter_cases`, for the pending lines.
         only, engine, account, jobs: as :func:`engine.run.stream.evaluate_stream`.
+        mapper: what spreads the work over ``jobs`` processes: :func:`engine.base.pool.map_with`,
+            or a :class:`engine.base.relay.Relay`'s ``map`` (whose workers write ``render``'s
+            bytes themselves).
 
     Yields:
         Each problem of the input in its place, and ``(seen, rendered)`` for each case, or
@@ -117,7 +120,7 @@ def evaluate_inputs(
     arguments.zone("default_zone", default_zone)
     settings: _Settings[_N, _R] = ((readings, ids, engine, account), default_zone, inspect,
                                    render)
-    done = map_with(_work, settings, checks.inputs(items), _send, jobs=jobs)
+    done = mapper(_work, settings, checks.inputs(items), _send, jobs=jobs)
     return _checked(done, readings, default_zone, inspect)
 
 
