@@ -68,6 +68,12 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 SHM = "/dev/shm"
 
 
+def _out_dir(path: Path) -> str | None:
+    """Where a run's output on ``path`` goes: memory where there is room (see :func:`run`)."""
+    room = os.path.isdir(SHM) and shutil.disk_usage(SHM).free > 20 * path.stat().st_size
+    return SHM if room else None
+
+
 def run(path: Path, jobs: int, root: Path = ROOT) -> dict[str, float]:
     """One CLI run: seconds to the first output line and in all, lines out, peak RSS (MiB).
 
@@ -78,8 +84,7 @@ def run(path: Path, jobs: int, root: Path = ROOT) -> dict[str, float]:
     up to a fifth. The first line is seen by polling the file (every 2 ms)."""
     args = [sys.executable, "-m", "engine.interfaces.cli", "evaluate", str(path),
             "--format", "jsonl", "--jobs", str(jobs)]
-    room = os.path.isdir(SHM) and shutil.disk_usage(SHM).free > 20 * path.stat().st_size
-    with (tempfile.NamedTemporaryFile(dir=SHM if room else None) as out,
+    with (tempfile.NamedTemporaryFile(dir=_out_dir(path)) as out,
           open(out.name, "rb") as peek):
         start = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, cwd=root, env=ENV)
@@ -111,9 +116,8 @@ def by_hand(path: Path, root: Path) -> float:
     halves = [path.with_name(f"{path.stem}-half{n}.jsonl") for n in (1, 2)]
     halves[0].write_bytes(b"".join(lines[:len(lines) // 2]))
     halves[1].write_bytes(b"".join(lines[len(lines) // 2:]))
-    room = os.path.isdir(SHM) and shutil.disk_usage(SHM).free > 20 * path.stat().st_size
-    with (tempfile.TemporaryFile(dir=SHM if room else None) as out1,
-          tempfile.TemporaryFile(dir=SHM if room else None) as out2):
+    with (tempfile.TemporaryFile(dir=_out_dir(path)) as out1,
+          tempfile.TemporaryFile(dir=_out_dir(path)) as out2):
         start = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "engine.interfaces.cli", "evaluate",
                                    str(half), "--format", "jsonl", "--jobs", "1"],

@@ -42,6 +42,12 @@ class WorkerCrash(RuntimeError):
     never bad input, which workers report as located problems like the parent does."""
 
 
+def crashed(detail: str = "") -> WorkerCrash:
+    """The error of a run whose worker died (``detail``: what the pool said, in brackets)."""
+    return WorkerCrash(f"a worker process died unexpectedly{detail}; the run was stopped. "
+                       "Try again with --jobs 1 to rule out the system (memory, signals)")
+
+
 def default_jobs() -> int:
     """The number of cores, the default of ``--jobs``."""
     return os.cpu_count() or 1
@@ -109,7 +115,7 @@ def ordered_map(
     pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=initializer,
                                initargs=initargs)
     pending: deque[tuple[list[T], Future[list[R]] | list[R]]] = deque()
-    chunks = _chunks(first, source, chunk)
+    chunks = chunked(first, source, chunk)
     window = 2 * jobs  # chunks in the workers' hands: enough that none waits for the next
 
     def submit(batch: list[T]) -> None:
@@ -208,7 +214,8 @@ def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
+def chunked(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
+    """``first`` then ``rest`` in lists of ``size`` (the last may be shorter)."""
     yield first[:size]
     rest = chain(first[size:], rest)
     while batch := list(islice(rest, size)):
@@ -222,7 +229,5 @@ def _ready(batch: list[T], done: Future[list[R]] | list[R]) -> Iterator[tuple[T,
     try:
         results = done.result() if isinstance(done, Future) else done
     except BrokenProcessPool as exc:
-        raise WorkerCrash(f"a worker process died unexpectedly ({exc}); the run was stopped. "
-                          "Try again with --jobs 1 to rule out the system (memory, signals)"
-                          ) from None
+        raise crashed(f" ({exc})") from None
     yield from zip(batch, results, strict=True)

@@ -34,11 +34,11 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from engine.base.errors import OutputError
-from engine.base.pool import CHUNK, WorkerCrash, forks, map_with
+from engine.base.pool import CHUNK, chunked, crashed, forks, map_with
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -139,10 +139,10 @@ class Relay:
     def _map(self, work: Callable[[Any, S], R], settings: Any, first: list[T],
              source: Iterator[T], send: Callable[[T], S], size: int,
              ) -> Iterator[tuple[T, R]]:
+        chunks = chunked(first, source, size)
         # The first chunk here, before the workers are forked: the first result comes at once.
-        for item in first[:size]:
+        for item in next(chunks):
             yield item, work(settings, send(item))
-        chunks = _chunks(iter(first[size:]), source, size)
         self.flush_own()  # a forked worker flushes what it inherited: nothing, then
         self._start(work, settings)
         waiting: dict[int, list[T]] = {}  # chunk number -> its items, handed out
@@ -240,17 +240,17 @@ class Relay:
             try:
                 message = self._inbox.get(timeout=60)
             except queue.Empty:
-                raise _crash() from None
+                raise crashed() from None
             if message[0] == "error":
                 raise message[2]
             if message[0] == "crash":
-                raise _crash()
+                raise crashed()
 
     def _receive(self) -> None:
         message = self._inbox.get()
         kind = message[0]
         if kind == "crash":
-            raise _crash()
+            raise crashed()
         if kind == "error":
             raise message[2]
         if kind == "written":
@@ -266,17 +266,6 @@ class Relay:
             self._load[worker] -= 1
             self._done[chunk] = results
             self._give()
-
-
-def _crash() -> WorkerCrash:
-    return WorkerCrash("a worker process died unexpectedly; the run was stopped. Try again "
-                       "with --jobs 1 to rule out the system (memory, signals)")
-
-
-def _chunks(first: Iterator[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:
-    both = chain(first, rest)
-    while batch := list(islice(both, size)):
-        yield batch
 
 
 def _listen(slot: int, conn: Connection, inbox: queue.Queue[tuple[Any, ...]]) -> None:

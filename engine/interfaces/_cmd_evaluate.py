@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import cast
+from functools import partial
+from typing import TypeVar, cast
 
 import click
 
@@ -39,6 +40,8 @@ from engine.run.evaluate import (
 )
 from engine.run.report import ErrorInfo, ReadingInfo
 
+W = TypeVar("W")
+
 
 @click.command()
 @batch_command
@@ -67,9 +70,13 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
     # the workers that made them, each in its turn (engine.base.relay).
     out = stdout_fd() if fmt in {"json", "jsonl"} else -1
     relay = Relay(jobs, out, flush_stdout) if Relay.usable(jobs, out) else None
+    text: Callable[[str], None] = partial(write_out, nl=False)
+    raw: Callable[[bytes], None] = write_out_bytes
+    if relay is not None:  # what the workers were to write comes before what is written here
+        text, raw = _after(relay, text), _after(relay, raw)
     writer = ReportWriter(cast(Format, fmt), engine_to_use(engine),
                           [ReadingInfo(id=r.id, title=r.title, held_by=r.held_by)
-                           for r in selected], _text(relay), term(), _bytes(relay),
+                           for r in selected], text, term(), raw,
                           None if relay is None else relay.put)
     problems: list[Problem] = []
     claimed = False
@@ -101,20 +108,11 @@ def evaluate(paths: tuple[str, ...], reading_ids: tuple[str, ...], rules_dir: st
         sys.exit(2)
 
 
-def _text(relay: Relay | None) -> Callable[[str], None]:
-    def write(text: str) -> None:
-        if relay is not None:
-            relay.flush()  # what the workers were to write comes first
-        write_out(text, nl=False)
-    return write
-
-
-def _bytes(relay: Relay | None) -> Callable[[bytes], None]:
-    def write(data: bytes) -> None:
-        if relay is not None:
-            relay.flush()
-        write_out_bytes(data)
-    return write
+def _after(relay: Relay, write: Callable[[W], None]) -> Callable[[W], None]:
+    def written_after(data: W) -> None:
+        relay.flush()
+        write(data)
+    return written_after
 
 
 @contextmanager

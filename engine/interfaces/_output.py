@@ -11,6 +11,9 @@ import codecs
 import io
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO, TextIO, cast
 
 from engine.base.errors import OutputError, quote
 
@@ -49,16 +52,30 @@ def write_out_bytes(data: bytes) -> None:
     stream = sys.stdout
     if stream is None:
         return
-    # Only a real text stream's bytes: a proxy (the progress bar's, which keeps the bar below
-    # what is written) hands out the stream it wraps, and writing there would bypass it.
-    buffer = stream.buffer if isinstance(stream, io.TextIOWrapper) else None
-    if buffer is None or os.linesep != "\n" or not _utf8(stream.encoding):
+    buffer = _direct(stream)
+    if buffer is None:
         write_out(data.decode("utf-8"), nl=False)
         return
-    try:
+    with _reported():
         stream.flush()  # text written before stays before
         buffer.write(data)
         buffer.flush()
+
+
+def _direct(stream: TextIO) -> BinaryIO | None:
+    # Only a real text stream's bytes: a proxy (the progress bar's, which keeps the bar below
+    # what is written) hands out the stream it wraps, and writing there would bypass it. And
+    # only UTF-8 with plain newlines, which the bytes already are.
+    if (not isinstance(stream, io.TextIOWrapper) or os.linesep != "\n"
+            or not _utf8(stream.encoding)):
+        return None
+    return cast(BinaryIO, stream.buffer)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    try:
+        yield
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -69,12 +86,9 @@ def stdout_fd() -> int:
     """The descriptor that :func:`write_out_bytes` writes to directly, or -1 where it does not
     (no standard output, a stream that is not a plain UTF-8 text file, other line endings):
     where another process may write the same bytes itself."""
-    stream = sys.stdout
-    if not isinstance(stream, io.TextIOWrapper) or os.linesep != "\n" or not _utf8(
-            stream.encoding):
-        return -1
+    buffer = None if sys.stdout is None else _direct(sys.stdout)
     try:
-        return int(stream.buffer.fileno())
+        return -1 if buffer is None else buffer.fileno()
     except (OSError, ValueError):  # io.UnsupportedOperation is both
         return -1
 
@@ -85,15 +99,9 @@ def flush_stdout() -> None:
     Raises:
         OutputError, BrokenPipeError: as :func:`write_out`.
     """
-    stream = sys.stdout
-    if stream is None:
-        return
-    try:
-        stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+    if sys.stdout is not None:
+        with _reported():
+            sys.stdout.flush()
 
 
 def _utf8(encoding: str | None) -> bool:
