@@ -108,6 +108,7 @@ class Relay:
         self._pending: tuple[int, int] | None = None  # (worker, chunk) of the pieces below
         self._pieces: list[tuple[int, bytes]] = []
         self._workers: list[tuple[BaseProcess, Connection]] = []
+        self._listeners: list[threading.Thread] = []
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._written: set[tuple[int, int]] = set()
         self._done: dict[int, list[Any]] = {}
@@ -201,6 +202,11 @@ class Relay:
                 process.kill()
                 process.join()
             conn.close()
+        # Each listener ends with its worker's pipe: this process runs one thread again, as
+        # the next pool or relay expects before it forks.
+        listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            listener.join(5)
 
     # The parts.
 
@@ -224,8 +230,10 @@ class Relay:
         self._load = [0] * self.jobs
         # Threads only once every worker is forked (forking with threads running is unsafe).
         for slot, back in enumerate(readers):
-            threading.Thread(target=_listen, args=(slot, back, self._inbox),
-                             daemon=True).start()
+            listener = threading.Thread(target=_listen, args=(slot, back, self._inbox),
+                                        daemon=True)
+            listener.start()
+            self._listeners.append(listener)
 
     def _send(self, worker: int, message: tuple[Any, ...]) -> None:
         try:
