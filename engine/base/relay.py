@@ -27,10 +27,11 @@ first result is out as soon as with one process, then only hands out chunks and 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
-import queue
+import pickle
 import select
-import threading
+import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,6 @@ from engine.base.errors import OutputError
 from engine.base.pool import CHUNK, chunked, crashed, forks, map_with
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
@@ -107,9 +107,9 @@ class Relay:
         self.jobs, self.out_fd, self.flush_own = jobs, out_fd, flush_own
         self._pending: tuple[int, int] | None = None  # (worker, chunk) of the pieces below
         self._pieces: list[tuple[int, bytes]] = []
-        self._workers: list[tuple[BaseProcess, Connection]] = []
-        self._listeners: list[threading.Thread] = []
-        self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self._workers: list[_Worker] = []
+        self._poll = select.poll()  # the workers' pipes to this process, and full ones to them
+        self._by_fd: dict[int, _Worker] = {}
         self._written: set[tuple[int, int]] = set()
         self._done: dict[int, list[Any]] = {}
         self._load: list[int] = []
@@ -193,20 +193,14 @@ class Relay:
         """Stop the workers (after an error too: nothing hangs). Pieces not flushed are not
         written."""
         workers, self._workers = self._workers, []
-        for _, conn in workers:
-            with contextlib.suppress(OSError):
-                conn.send(("stop",))
-        for process, conn in workers:
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            conn.close()
-        # Each listener ends with its worker's pipe: this process runs one thread again, as
-        # the next pool or relay expects before it forks.
-        listeners, self._listeners = self._listeners, []
-        for listener in listeners:
-            listener.join(5)
+        for worker in workers:  # the end of its pipe tells a worker to stop
+            os.close(worker.outbox.fd)
+        for worker in workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            os.close(worker.frames.fd)
 
     # The parts.
 
@@ -214,51 +208,74 @@ class Relay:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        readers: list[Connection] = []
-        ours: list[Connection] = []
+        ours: list[int] = []
         for slot in range(self.jobs):
-            theirs, to_worker = context.Pipe(duplex=False)  # (reader, writer)
-            back, from_here = context.Pipe(duplex=False)
+            theirs, to_worker = _pipe()
+            back, from_here = _pipe()
             process = context.Process(target=_serve, daemon=True, args=(
-                slot, theirs, from_here, work, settings, self.out_fd, [*ours, *readers]))
+                slot, theirs, from_here, work, settings, self.out_fd, [*ours, to_worker, back]))
             process.start()
-            theirs.close()
-            from_here.close()
-            self._workers.append((process, to_worker))
-            ours.append(to_worker)
-            readers.append(back)
+            os.close(theirs)
+            os.close(from_here)
+            os.set_blocking(to_worker, False)
+            os.set_blocking(back, False)
+            worker = _Worker(slot, process, _Outbox(to_worker), _Frames(back))
+            self._workers.append(worker)
+            self._by_fd.update({to_worker: worker, back: worker})
+            self._poll.register(back, select.POLLIN)
+            ours += [to_worker, back]
         self._load = [0] * self.jobs
-        # Threads only once every worker is forked (forking with threads running is unsafe).
-        for slot, back in enumerate(readers):
-            listener = threading.Thread(target=_listen, args=(slot, back, self._inbox),
-                                        daemon=True)
-            listener.start()
-            self._listeners.append(listener)
 
     def _send(self, worker: int, message: tuple[Any, ...]) -> None:
+        outbox = self._workers[worker].outbox
         try:
-            self._workers[worker][1].send(message)
+            outbox.send(message)
         except OSError:
-            self._gone()
+            self._gone(worker)
+        if outbox.pending:  # the pipe is full: the rest goes as the worker reads
+            self._poll.register(outbox.fd, select.POLLOUT)
 
-    def _gone(self) -> NoReturn:
-        # A worker has gone: its listener says why (a bug it reported before it stopped, or
-        # the end of its pipe when it died), whatever else is waiting to be read.
+    def _gone(self, worker: int) -> NoReturn:
+        # A worker has gone: what it said last tells why (a bug it reported before it
+        # stopped), or else it died.
+        frames = self._workers[worker].frames
+        os.set_blocking(frames.fd, True)
         while True:
-            try:
-                message = self._inbox.get(timeout=60)
-            except queue.Empty:
-                raise crashed() from None
-            if message[0] == "error":
-                raise message[2]
-            if message[0] == "crash":
+            while frames.messages:
+                if (message := frames.messages.popleft())[0] == "error":
+                    raise message[2]
+            if frames.ended:
                 raise crashed()
+            frames.read()
 
     def _receive(self) -> None:
-        message = self._inbox.get()
+        # Waits until something comes from a worker (writing to the workers what their pipes
+        # take meanwhile): this process never waits on a full pipe, so a worker waiting to
+        # send to it, or to read from it, is always served.
+        while True:
+            came = False
+            for fd, _ in self._poll.poll():
+                worker = self._by_fd[fd]
+                if fd == worker.outbox.fd:
+                    try:
+                        worker.outbox.push()
+                    except OSError:
+                        self._gone(worker.slot)
+                    if not worker.outbox.pending:
+                        self._poll.unregister(fd)
+                    continue
+                frames = worker.frames
+                frames.read()
+                while frames.messages:  # one at a time: handling one may meet a worker gone
+                    came = True
+                    self._handle(frames.messages.popleft())
+                if frames.ended:
+                    raise crashed()  # it ended in the middle of the run, saying nothing
+            if came:
+                return
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
-        if kind == "crash":
-            raise crashed()
         if kind == "error":
             raise message[2]
         if kind == "written":
@@ -276,59 +293,133 @@ class Relay:
             self._give()
 
 
-def _listen(slot: int, conn: Connection, inbox: queue.Queue[tuple[Any, ...]]) -> None:
-    # Reads a worker's messages as they come, so that a worker never waits to send while
-    # the main process waits to send to it.
-    while True:
+# The messages between the main process and a worker: pickled, each after its length.
+_LENGTH = struct.Struct("<Q")
+#: Bytes a pipe between them holds (Linux allows an unprivileged process 1 MiB): a chunk's
+#: lines fit, so that neither side waits for the other to read.
+_PIPE_SIZE = 1 << 20
+
+
+def _pipe() -> tuple[int, int]:
+    reader, writer = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # too large for this user: as it is
+        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    return reader, writer
+
+
+def _framed(message: tuple[Any, ...]) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+class _Frames:
+    """The messages that come through a pipe, read without waiting (a message may come in
+    several reads), in ``messages`` until taken."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.ended = False
+        self.messages: deque[tuple[Any, ...]] = deque()
+        self._buffer = bytearray()
+
+    def read(self) -> None:
+        """Add to ``messages`` those completed by what the pipe holds now (``ended`` is set
+        when the other side has closed it)."""
         try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            inbox.put(("crash", slot))
+            data = os.read(self.fd, _PIPE_SIZE)
+        except BlockingIOError:
             return
-        if message[0] == "stopped":
+        if not data:
+            self.ended = True
             return
-        inbox.put(message)
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= _LENGTH.size:
+            end = _LENGTH.size + _LENGTH.unpack_from(buffer)[0]
+            if len(buffer) < end:
+                break
+            with memoryview(buffer) as view:
+                self.messages.append(pickle.loads(view[_LENGTH.size:end]))
+            del buffer[:end]
 
 
-def _serve(slot: int, inbox: Connection, outbox: Connection, work: Callable[[Any, Any], Any],
-           settings: Any, out_fd: int, inherited: list[Connection]) -> None:
+class _Outbox:
+    """Messages to a worker, written as far as its pipe takes them without waiting."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = bytearray()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Queue ``message`` and write what the pipe takes."""
+        self.pending += _framed(message)
+        self.push()
+
+    def push(self) -> None:
+        """Write what the pipe takes of the queued bytes (OSError: the worker has gone)."""
+        while self.pending:
+            try:
+                written = os.write(self.fd, self.pending)
+            except BlockingIOError:
+                return
+            del self.pending[:written]
+
+
+@dataclass
+class _Worker:
+    """A worker process and its pipes, seen from the main process."""
+
+    slot: int
+    process: BaseProcess
+    outbox: _Outbox
+    frames: _Frames
+
+
+def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], Any],
+           settings: Any, out_fd: int, inherited: list[int]) -> None:
     """A worker: evaluates the chunks it is given, keeps their rendered pieces, and writes
-    those it is told to, between two cases."""
-    for conn in inherited:  # the other workers' pipes: their ends of file must not wait on us
-        conn.close()
+    those it is told to, between two cases. It stops when the main process closes its pipe."""
+    for fd in inherited:  # the other workers' pipes: their ends of file must not wait on us
+        os.close(fd)
+    os.set_blocking(inbox_fd, False)
     _here.slot = slot
+    inbox = _Frames(inbox_fd)
     queued: deque[tuple[Any, ...]] = deque()
     held: dict[int, list[bytes]] = {}
 
-    def handle(message: tuple[Any, ...]) -> bool:
+    def send(message: tuple[Any, ...]) -> None:
+        _write_all(outbox_fd, _framed(message))
+
+    def handle(message: tuple[Any, ...]) -> None:
         if message[0] == "eval":
             queued.append(message)
-        elif message[0] == "write":
-            _, chunk, pieces = message
-            kept = held.pop(chunk)
-            for older in [c for c in held if c < chunk]:  # passed over: nothing to write
-                del held[older]
-            outbox.send(("written", slot, chunk, _write(out_fd, kept, pieces)))
-        else:
-            return False
-        return True
+            return
+        _, chunk, pieces = message
+        kept = held.pop(chunk)
+        for older in [c for c in held if c < chunk]:  # passed over: nothing to write
+            del held[older]
+        send(("written", slot, chunk, _write(out_fd, kept, pieces)))
 
-    # Asked between every two cases: one system call (Connection.poll builds a selector).
+    # Asked between every two cases: one system call.
     waiting = select.poll()
-    waiting.register(inbox.fileno(), select.POLLIN)
+    waiting.register(inbox_fd, select.POLLIN)
 
-    def serve_waiting() -> bool:
-        while waiting.poll(0):
-            if not handle(inbox.recv()):
+    def serve_waiting(wait: bool) -> bool:
+        # Handles what has come (waiting for it if ``wait``); False once the pipe is closed.
+        timeout = None if wait else 0
+        while waiting.poll(timeout):
+            inbox.read()
+            while inbox.messages:
+                handle(inbox.messages.popleft())
+            if inbox.ended:
                 return False
+            timeout = 0
         return True
 
     try:
         while True:
-            if not queued and not handle(inbox.recv()):
-                break
-            if not serve_waiting():
-                break
+            if not serve_waiting(not queued):
+                return
             if not queued:
                 continue
             _, chunk, jobs = queued.popleft()
@@ -337,31 +428,31 @@ def _serve(slot: int, inbox: Connection, outbox: Connection, work: Callable[[Any
             results = []
             for job in jobs:
                 results.append(work(settings, job))
-                if not serve_waiting():
+                if not serve_waiting(False):
                     return
-            outbox.send(("done", slot, chunk, results))
-    except (EOFError, BrokenPipeError):  # the main process is gone
+            send(("done", slot, chunk, results))
+    except BrokenPipeError:  # the main process is gone
         return
     except Exception as exc:  # a bug: the main process raises it, as a pool would
         with contextlib.suppress(OSError):
             try:
-                outbox.send(("error", slot, exc))
+                send(("error", slot, exc))
             except OSError:
                 raise
             except Exception:  # the exception cannot be pickled: its text goes instead
-                outbox.send(("error", slot, RuntimeError(repr(exc))))
-    finally:
-        with contextlib.suppress(OSError):
-            outbox.send(("stopped",))
+                send(("error", slot, RuntimeError(repr(exc))))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _write(out_fd: int, kept: Sequence[bytes], pieces: Sequence[tuple[int, bytes]],
            ) -> OSError | None:
-    data = b"".join(head + kept[index] for index, head in pieces)
-    view = memoryview(data)
     try:
-        while view:
-            view = view[os.write(out_fd, view):]
+        _write_all(out_fd, b"".join(head + kept[index] for index, head in pieces))
     except OSError as exc:  # the main process raises it: a full disk, a reader gone
         return exc
     return None
