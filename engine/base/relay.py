@@ -18,6 +18,10 @@ that made them:
   chunk it is working on. The output is the same, byte for byte, as when the main process
   writes everything.
 
+The main process runs one thread: it never waits on a full pipe (:mod:`._frames`), and while
+it waits for a worker it polls all their pipes, so a worker that waits to send to it or to be
+read is always served. A worker stops when the main process closes its pipes.
+
 Only where workers are forked (Linux, one thread), the output is a file or a pipe (not a
 terminal, whose progress bar may take over standard output), and there are several chunks:
 otherwise :func:`.pool.map_with` serves. The main process does the first chunk itself, so the
@@ -27,17 +31,15 @@ first result is out as soon as with one process, then only hands out chunks and 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import pickle
 import select
-import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from engine.base._frames import Frames, Outbox, framed, pipe, write_all
 from engine.base.errors import OutputError
 from engine.base.pool import CHUNK, chunked, crashed, forks, map_with
 
@@ -193,14 +195,14 @@ class Relay:
         """Stop the workers (after an error too: nothing hangs). Pieces not flushed are not
         written."""
         workers, self._workers = self._workers, []
-        for worker in workers:  # the end of its pipe tells a worker to stop
+        for worker in workers:  # the ends of its pipes tell a worker to stop, writing or not
             os.close(worker.outbox.fd)
+            os.close(worker.frames.fd)
         for worker in workers:
             worker.process.join(5)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            os.close(worker.frames.fd)
 
     # The parts.
 
@@ -210,8 +212,8 @@ class Relay:
         context = multiprocessing.get_context("fork")
         ours: list[int] = []
         for slot in range(self.jobs):
-            theirs, to_worker = _pipe()
-            back, from_here = _pipe()
+            theirs, to_worker = pipe()
+            back, from_here = pipe()
             process = context.Process(target=_serve, daemon=True, args=(
                 slot, theirs, from_here, work, settings, self.out_fd, [*ours, to_worker, back]))
             process.start()
@@ -219,7 +221,7 @@ class Relay:
             os.close(from_here)
             os.set_blocking(to_worker, False)
             os.set_blocking(back, False)
-            worker = _Worker(slot, process, _Outbox(to_worker), _Frames(back))
+            worker = _Worker(slot, process, Outbox(to_worker), Frames(back))
             self._workers.append(worker)
             self._by_fd.update({to_worker: worker, back: worker})
             self._poll.register(back, select.POLLIN)
@@ -293,102 +295,30 @@ class Relay:
             self._give()
 
 
-# The messages between the main process and a worker: pickled, each after its length.
-_LENGTH = struct.Struct("<Q")
-#: Bytes a pipe between them holds (Linux allows an unprivileged process 1 MiB): a chunk's
-#: lines fit, so that neither side waits for the other to read.
-_PIPE_SIZE = 1 << 20
-
-
-def _pipe() -> tuple[int, int]:
-    reader, writer = os.pipe()
-    with contextlib.suppress(OSError, AttributeError):  # too large for this user: as it is
-        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-    return reader, writer
-
-
-def _framed(message: tuple[Any, ...]) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _LENGTH.pack(len(data)) + data
-
-
-class _Frames:
-    """The messages that come through a pipe, read without waiting (a message may come in
-    several reads), in ``messages`` until taken."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.ended = False
-        self.messages: deque[tuple[Any, ...]] = deque()
-        self._buffer = bytearray()
-
-    def read(self) -> None:
-        """Add to ``messages`` those completed by what the pipe holds now (``ended`` is set
-        when the other side has closed it)."""
-        try:
-            data = os.read(self.fd, _PIPE_SIZE)
-        except BlockingIOError:
-            return
-        if not data:
-            self.ended = True
-            return
-        buffer = self._buffer
-        buffer += data
-        while len(buffer) >= _LENGTH.size:
-            end = _LENGTH.size + _LENGTH.unpack_from(buffer)[0]
-            if len(buffer) < end:
-                break
-            with memoryview(buffer) as view:
-                self.messages.append(pickle.loads(view[_LENGTH.size:end]))
-            del buffer[:end]
-
-
-class _Outbox:
-    """Messages to a worker, written as far as its pipe takes them without waiting."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.pending = bytearray()
-
-    def send(self, message: tuple[Any, ...]) -> None:
-        """Queue ``message`` and write what the pipe takes."""
-        self.pending += _framed(message)
-        self.push()
-
-    def push(self) -> None:
-        """Write what the pipe takes of the queued bytes (OSError: the worker has gone)."""
-        while self.pending:
-            try:
-                written = os.write(self.fd, self.pending)
-            except BlockingIOError:
-                return
-            del self.pending[:written]
-
-
 @dataclass
 class _Worker:
     """A worker process and its pipes, seen from the main process."""
 
     slot: int
     process: BaseProcess
-    outbox: _Outbox
-    frames: _Frames
+    outbox: Outbox
+    frames: Frames
 
 
 def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], Any],
            settings: Any, out_fd: int, inherited: list[int]) -> None:
     """A worker: evaluates the chunks it is given, keeps their rendered pieces, and writes
     those it is told to, between two cases. It stops when the main process closes its pipe."""
-    for fd in inherited:  # the other workers' pipes: their ends of file must not wait on us
+    for fd in inherited:  # the main process's ends: their ends of file must not wait on us
         os.close(fd)
     os.set_blocking(inbox_fd, False)
     _here.slot = slot
-    inbox = _Frames(inbox_fd)
+    inbox = Frames(inbox_fd)
     queued: deque[tuple[Any, ...]] = deque()
     held: dict[int, list[bytes]] = {}
 
     def send(message: tuple[Any, ...]) -> None:
-        _write_all(outbox_fd, _framed(message))
+        write_all(outbox_fd, framed(message))
 
     def handle(message: tuple[Any, ...]) -> None:
         if message[0] == "eval":
@@ -443,16 +373,10 @@ def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], 
                 send(("error", slot, RuntimeError(repr(exc))))
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def _write(out_fd: int, kept: Sequence[bytes], pieces: Sequence[tuple[int, bytes]],
            ) -> OSError | None:
     try:
-        _write_all(out_fd, b"".join(head + kept[index] for index, head in pieces))
+        write_all(out_fd, b"".join(head + kept[index] for index, head in pieces))
     except OSError as exc:  # the main process raises it: a full disk, a reader gone
         return exc
     return None
