@@ -22,6 +22,9 @@ _LENGTH = struct.Struct("<Q")
 #: Bytes a pipe between them holds (Linux allows an unprivileged process 1 MiB): a chunk's
 #: lines fit, so that neither side waits for the other to read.
 _PIPE_SIZE = 1 << 20
+#: Bytes asked for by a read: more than most messages, small enough that a read does not
+#: allocate (and fault in) a large buffer each time.
+_READ = 1 << 16
 
 
 def pipe() -> tuple[int, int]:
@@ -52,7 +55,7 @@ class Frames:
         """Add to ``messages`` those completed by what the pipe holds now (``ended`` is set
         when the other side has closed it)."""
         try:
-            data = os.read(self.fd, _PIPE_SIZE)
+            data = os.read(self.fd, _READ)
         except BlockingIOError:
             return
         if not data:

@@ -51,7 +51,7 @@ class PendingLine:
     def blank(self) -> bool:
         """Whether the line is blank in ASCII whitespace (skipped unread; a line blank in other
         whitespace is found so when parsed)."""
-        return not self.raw.strip()
+        return not self.raw or self.raw.isspace()  # (strip() would copy the line)
 
 
 def shift_span(span: SourceSpan | None, lines: int) -> SourceSpan | None:

@@ -71,7 +71,7 @@ def _drive(out: int, items: Sequence[int], *, settings: str = "", chunk: int = 4
             if isinstance(piece, Held):
                 held += 1
                 relay.put(piece, head)
-            else:  # done here (the first chunk): written here
+            else:  # done here (the first items): written here
                 relay.flush()
                 os.write(out, head + piece)
         relay.flush()
@@ -87,11 +87,13 @@ def _expected(items: Sequence[int], keep: int = 1) -> bytes:
 
 
 @here
-@pytest.mark.parametrize("keep", [1, 3])
-def test_workers_write_what_the_main_process_would(tmp_path: Path, keep: int) -> None:
+@pytest.mark.parametrize(("keep", "chunk"), [(1, 4), (3, 4), (1, 16)])
+def test_workers_write_what_the_main_process_would(tmp_path: Path, keep: int, chunk: int,
+                                                   ) -> None:
+    # chunk 16: the main process does fewer items (relay.OWN) than a chunk before it forks.
     items = list(range(1, 103))
     with (tmp_path / "out").open("wb") as out:
-        assert _drive(out.fileno(), items, keep=keep) == items
+        assert _drive(out.fileno(), items, keep=keep, chunk=chunk) == items
     assert (tmp_path / "out").read_bytes() == _expected(items, keep)
 
 
@@ -151,7 +153,7 @@ def test_a_reader_gone_is_a_broken_pipe() -> None:
 
 
 def _drive_workers_only(out: int) -> None:
-    # The main process's own first chunk is not written: the workers' writes fail first.
+    # The main process's own first items are not written: the workers' writes fail first.
     relay = Relay(2, out, lambda: None)
     try:
         for _, (_, piece) in relay.map(_work, "", range(1, 40), lambda i: i, jobs=2, chunk=4):
