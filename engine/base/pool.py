@@ -14,11 +14,13 @@ does the next one itself rather than wait.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -74,6 +76,27 @@ def forks() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+@contextmanager
+def frozen() -> Iterator[None]:
+    """What this process holds now kept out of the collector's walks while forked workers run
+    (``gc.freeze``, Python's advice for forked workers), and let go after.
+
+    The modules, the readings and the caches live as long as the run. A walk of the collector
+    writes to every page that holds them, and each page written after a fork is copied, in the
+    parent and in each worker: on 10,000 cases with ``--jobs 2`` the workers took about 5%
+    more CPU, and the main process twice as many page faults, without it. Nothing is done
+    where workers are not forked, or where the host has frozen objects itself (it unfreezes
+    them when it sees fit)."""
+    mine = forks() and gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()
+
+
 def ordered_map(
     work: Callable[[Sequence[S]], list[R]],
     items: Iterable[T],
@@ -112,8 +135,6 @@ def ordered_map(
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=initializer,
-                               initargs=initargs)
     pending: deque[tuple[list[T], Future[list[R]] | list[R]]] = deque()
     chunks = chunked(first, source, chunk)
     window = 2 * jobs  # chunks in the workers' hands: enough that none waits for the next
@@ -121,27 +142,30 @@ def ordered_map(
     def submit(batch: list[T]) -> None:
         pending.append((batch, pool.submit(work, [send(i) for i in batch])))
 
-    try:
-        # The first chunk is done here before the workers are asked for (starting one blocks
-        # until its interpreter is up): the first result is not kept waiting for them.
-        for item in next(chunks):
-            yield item, here([send(item)])[0]
-        for batch in islice(chunks, window):
-            submit(batch)
-        while pending:
-            batch, head = pending[0]
-            # Rather than wait for the oldest chunk (workers starting, or busy), this process
-            # does the next one itself; its results wait their turn in the queue.
-            if (isinstance(head, Future) and not head.done() and len(pending) < 2 * window
-                    and (mine := next(chunks, None)) is not None):
-                pending.append((mine, here([send(i) for i in mine])))
-                continue
-            pending.popleft()
-            yield from _ready(batch, head)
-            if (more := next(chunks, None)) is not None:
-                submit(more)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with frozen():
+        pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=initializer,
+                                   initargs=initargs)
+        try:
+            # The first chunk is done here before the workers are asked for (starting one
+            # blocks until its interpreter is up): the first result is not kept waiting.
+            for item in next(chunks):
+                yield item, here([send(item)])[0]
+            for batch in islice(chunks, window):
+                submit(batch)
+            while pending:
+                batch, head = pending[0]
+                # Rather than wait for the oldest chunk (workers starting, or busy), this
+                # process does the next one itself; its results wait their turn in the queue.
+                if (isinstance(head, Future) and not head.done() and len(pending) < 2 * window
+                        and (mine := next(chunks, None)) is not None):
+                    pending.append((mine, here([send(i) for i in mine])))
+                    continue
+                pending.popleft()
+                yield from _ready(batch, head)
+                if (more := next(chunks, None)) is not None:
+                    submit(more)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # The work and its settings of this worker process (set once by _install).
@@ -203,15 +227,16 @@ def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *
             yield n, work(settings, job)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
-    pool = ProcessPoolExecutor(min(jobs, len(jobs_list)), mp_context=start_method(),
-                               initializer=_install, initargs=(work, settings))
-    try:
-        futures = {pool.submit(_run_chunk, [job]): n for n, job in enumerate(jobs_list)}
-        for done in as_completed(futures):
-            for _, result in _ready([futures[done]], done):
-                yield futures[done], result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with frozen():
+        pool = ProcessPoolExecutor(min(jobs, len(jobs_list)), mp_context=start_method(),
+                                   initializer=_install, initargs=(work, settings))
+        try:
+            futures = {pool.submit(_run_chunk, [job]): n for n, job in enumerate(jobs_list)}
+            for done in as_completed(futures):
+                for _, result in _ready([futures[done]], done):
+                    yield futures[done], result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def chunked(first: list[T], rest: Iterator[T], size: int) -> Iterator[list[T]]:

@@ -31,7 +31,6 @@ the first result is out as soon as with one process, then only hands out chunks 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import select
 from collections import deque
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from engine.base._frames import Frames, Outbox, framed, pipe, write_all
 from engine.base.errors import OutputError
-from engine.base.pool import CHUNK, chunked, crashed, forks, map_with
+from engine.base.pool import CHUNK, chunked, crashed, forks, frozen, map_with
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -119,6 +118,7 @@ class Relay:
         self._done: dict[int, list[Any]] = {}
         self._load: list[int] = []
         self._give: Callable[[], None] = lambda: None
+        self._frozen = contextlib.ExitStack()  # (see pool.frozen) from the fork to close()
 
     @staticmethod
     def usable(jobs: int, out_fd: int) -> bool:
@@ -209,8 +209,7 @@ class Relay:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-        if workers:
-            gc.unfreeze()  # what was frozen at the fork may be collected again
+        self._frozen.close()
 
     # The parts.
 
@@ -218,12 +217,7 @@ class Relay:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        # What this process holds now (modules, readings, caches) lives as long as the run:
-        # frozen, the collector of no process walks it again. Walking it would write to every
-        # page that holds it, and each page written after the fork is copied (Python's advice
-        # for forked workers: see gc.freeze). That was 30 ms of this process's CPU and more in
-        # each worker's.
-        gc.freeze()
+        self._frozen.enter_context(frozen())
         ours: list[int] = []
         for slot in range(self.jobs):
             theirs, to_worker = pipe()

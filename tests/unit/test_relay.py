@@ -113,6 +113,26 @@ def test_a_pipe_gets_the_same_bytes(tmp_path: Path) -> None:
 
 
 @here
+def test_the_inherited_objects_are_frozen_for_the_run_only(tmp_path: Path) -> None:
+    import gc
+
+    frozen_during = []
+    relay = Relay(2, os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT), lambda: None)
+    try:
+        for _, (_, piece) in relay.map(_work, "", range(1, 40), lambda i: i, jobs=2, chunk=4):
+            frozen_during.append(gc.get_freeze_count())
+            if isinstance(piece, Held):
+                relay.put(piece, b"")
+        relay.flush()
+    finally:
+        relay.close()
+        os.close(relay.out_fd)
+    assert frozen_during[0] == 0  # the main process's first items: before the fork
+    assert min(frozen_during[-30:]) > 0
+    assert gc.get_freeze_count() == 0
+
+
+@here
 def test_a_few_items_are_done_here_without_workers(tmp_path: Path) -> None:
     with (tmp_path / "out").open("wb") as out:
         assert _drive(out.fileno(), [1, 2, 3]) == [1, 2, 3]
