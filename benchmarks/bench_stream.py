@@ -128,25 +128,41 @@ def by_hand(path: Path, root: Path) -> float:
         return time.perf_counter() - start
 
 
-def jobs_figures(path: Path, one_case: Path, root: Path, repeat: int, ceiling: float) -> str:
-    """``--jobs 1`` against ``--jobs 2`` and against :func:`by_hand` on ``path``, ``repeat``
-    times each, turn by turn, and the start-up (the best of five runs of ``one_case``), with
-    the engine of ``root``: a line of figures.
+#: The runs of one tree: ``--jobs 1``'s and ``--jobs 2``'s figures, and the seconds by hand.
+_Runs = tuple[list[dict[str, float]], list[dict[str, float]], list[float]]
 
-    The best run of each is the one least disturbed by whatever else the host ran (as timeit
-    takes the best): the speed-up of the best runs is printed beside that of the medians. The
-    bound is what a pool with no cost of its own would get in this run: start-up done once,
-    then the rest spread over two processes at ``ceiling``, the machine's own two-process
-    speed-up measured in the same run."""
-    ones, twos, hands = [], [], []
+
+def jobs_figures(path: Path, one_case: Path, roots: list[Path], repeat: int,
+                 ceiling: float) -> dict[Path, str]:
+    """``--jobs 1`` against ``--jobs 2`` and against :func:`by_hand` on ``path``, ``repeat``
+    rounds, and the start-up (the best of five runs of ``one_case``), with the engine of each
+    of ``roots``: a line of figures for each.
+
+    In each round every tree runs ``--jobs 1``, ``--jobs 2`` and by hand, one after the other,
+    so that a slower spell of the host falls on all of them. The best run of each is the one
+    least disturbed by whatever else the host ran (as timeit takes the best): the speed-up of
+    the best runs is printed beside that of the medians and the median of each round's own
+    speed-up (its two runs minutes apart at most, seconds here). The bound is what a pool with
+    no cost of its own would get in this run: start-up done once, then the rest spread over
+    two processes at ``ceiling``, the machine's own two-process speed-up measured in the same
+    run."""
+    runs: dict[Path, _Runs] = {root: ([], [], []) for root in roots}
     for _ in range(repeat):
-        ones.append(run(path, 1, root))
-        twos.append(run(path, 2, root))
-        hands.append(by_hand(path, root))
+        for root in roots:
+            ones, twos, hands = runs[root]
+            ones.append(run(path, 1, root))
+            twos.append(run(path, 2, root))
+            hands.append(by_hand(path, root))
+    return {root: _figures(runs[root], one_case, root, ceiling) for root in roots}
+
+
+def _figures(runs: _Runs, one_case: Path, root: Path, ceiling: float) -> str:
+    ones, twos, hands = runs
     one = min(ones, key=lambda f: f["total"])
     two = min(twos, key=lambda f: f["total"])
     mid1 = statistics.median(f["total"] for f in ones)
     mid2 = statistics.median(f["total"] for f in twos)
+    rounds = statistics.median(a["total"] / b["total"] for a, b in zip(ones, twos, strict=True))
     cpu1 = statistics.median(f["cpu"] for f in ones)
     cpu2 = statistics.median(f["cpu"] for f in twos)
     # What two processes cannot share: starting up (imports, readings), as one case's run
@@ -156,16 +172,17 @@ def jobs_figures(path: Path, one_case: Path, root: Path, repeat: int, ceiling: f
     ceiling = min(ceiling, 2.0)
     bound = one["total"] / (start + (one["total"] - start) / ceiling)
     speed = one["total"] / two["total"]
-    return (f"{path.stem.split('-')[-1]} cases, {repeat} runs each: --jobs 1 best "
+    return (f"{ones[0]['lines']:.0f} cases, {len(ones)} rounds: --jobs 1 best "
             f"{one['total']:.2f} s (median {mid1:.2f}), --jobs 2 best {two['total']:.2f} s "
             f"(median {mid2:.2f}; first line {two['first']:.2f} s; largest process "
-            f"{two['rss']:.0f} MiB): speed-up {speed:.2f}x (medians {mid1 / mid2:.2f}x); CPU of "
-            f"all processes (medians) {cpu1:.1f} s vs {cpu2:.1f} s, ratio {cpu2 / cpu1:.2f}; "
-            f"start-up (a 1-case run, best of 5) {start:.3f} s; with the machine's ceiling "
-            f"{ceiling:.2f}x a pool with no cost of its own would get {bound:.2f}x: this is "
-            f"{speed / bound:.0%} of that; two --jobs 1 processes on the halves at once, by "
-            f"hand: best {min(hands):.2f} s, {one['total'] / min(hands):.2f}x (median "
-            f"{statistics.median(hands):.2f} s); load average now {os.getloadavg()[0]:.1f}")
+            f"{two['rss']:.0f} MiB): speed-up {speed:.2f}x (medians {mid1 / mid2:.2f}x; median "
+            f"of the rounds' own {rounds:.2f}x); CPU of all processes (medians) {cpu1:.1f} s "
+            f"vs {cpu2:.1f} s, ratio {cpu2 / cpu1:.2f}; start-up (a 1-case run, best of 5) "
+            f"{start:.3f} s; with the machine's ceiling {ceiling:.2f}x a pool with no cost of "
+            f"its own would get {bound:.2f}x: this is {speed / bound:.0%} of that; two --jobs 1 "
+            f"processes on the halves at once, by hand: best {min(hands):.2f} s, "
+            f"{one['total'] / min(hands):.2f}x (median {statistics.median(hands):.2f} s); load "
+            f"average now {os.getloadavg()[0]:.1f}")
 
 
 # Python work, no I/O: what two processes of it get on this machine is the most any --jobs 2 run
@@ -208,7 +225,8 @@ def main() -> None:
     parser.add_argument("--jobs-size", type=int, default=10_000)
     parser.add_argument("--list-size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of --jobs 1 and of --jobs 2, turn by turn (default 3)")
+                        help="rounds of --jobs 1, --jobs 2 and by hand, turn by turn, each tree "
+                             "in each round (default 3)")
     parser.add_argument("--against", action="append", default=[], metavar="DIR",
                         help="also time --jobs and start-up with the engine of this source tree")
     options = parser.parse_args()
@@ -239,8 +257,7 @@ def main() -> None:
             for root in trees:
                 run(path, 1, root)  # bytecode written, files cached: the runs below start alike
             # The work most like evaluating cases (building, encoding, decoding objects).
-            found = {root: jobs_figures(path, one_case, root, options.repeat, ceiling["objects"])
-                     for root in trees}
+            found = jobs_figures(path, one_case, trees, options.repeat, ceiling["objects"])
             for root in trees:
                 print(f"{'this tree' if root == ROOT else root}: {found[root]}")
         if options.list_size:
