@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -319,6 +320,9 @@ def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], 
     those it is told to, between two cases. It stops when the main process closes its pipe."""
     for fd in inherited:  # the main process's ends: their ends of file must not wait on us
         os.close(fd)
+    # Ctrl-C reaches every process of the terminal's group: the main process stops the run
+    # (closing the pipes stops this one); here it would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.set_blocking(inbox_fd, False)
     _here.slot = slot
     inbox = Frames(inbox_fd)
