@@ -84,9 +84,11 @@ def frozen() -> Iterator[None]:
     The modules, the readings and the caches live as long as the run. A walk of the collector
     writes to every page that holds them, and each page written after a fork is copied, in the
     parent and in each worker: on 10,000 cases with ``--jobs 2`` the workers took about 5%
-    more CPU, and the main process twice as many page faults, without it. Nothing is done
-    where workers are not forked, or where the host has frozen objects itself (it unfreezes
-    them when it sees fit)."""
+    more CPU, and the main process twice as many page faults, without it. (Each worker also
+    freezes what it inherited as it starts: :func:`freeze_inherited`.) Nothing is done where
+    workers are not forked, or where objects are frozen already: by the host, which unfreezes
+    them when it sees fit, or by Python itself (3.12 starts with some frozen, which
+    ``gc.unfreeze`` must not let go)."""
     mine = forks() and gc.get_freeze_count() == 0
     if mine:
         gc.freeze()
@@ -172,8 +174,16 @@ def ordered_map(
 _setup: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
+def freeze_inherited() -> None:
+    """In a worker, as it starts: what it inherited from the main process kept out of its
+    collector's walks for good (see :func:`frozen`; a worker never lets it go, and freezing
+    writes to no page of it)."""
+    gc.freeze()
+
+
 def _install(work: Callable[[Any, Any], Any], settings: Any) -> None:
     global _setup
+    freeze_inherited()
     _setup = (work, settings)
 
 

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from engine.base._frames import Frames, Outbox, framed, pipe, write_all
 from engine.base.errors import OutputError
-from engine.base.pool import CHUNK, chunked, crashed, forks, frozen, map_with
+from engine.base.pool import CHUNK, chunked, crashed, forks, freeze_inherited, frozen, map_with
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -323,6 +323,7 @@ def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], 
     # Ctrl-C reaches every process of the terminal's group: the main process stops the run
     # (closing the pipes stops this one); here it would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    freeze_inherited()
     os.set_blocking(inbox_fd, False)
     _here.slot = slot
     inbox = Frames(inbox_fd)
