@@ -12,6 +12,7 @@ then says ``(ref)``): that is the fallback's cost, and the point where it starts
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -43,7 +44,10 @@ def _per_case(readings: ReadingSet, cases: list[CaseRecord], engine: EngineChoic
 
 def main() -> None:
     """Print one line per shape and size: load time, per-case times, their ratio."""
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("repeats", nargs="?", type=int, default=20,
+                        help="times each of the three cases is evaluated per engine (default 20)")
+    repeats = parser.parse_args().repeats
     durable = engine_to_use("durable") == "durable"
     print(f"durable_rules available: {durable}; {repeats} repeats of 3 cases per engine")
     print(f"{'shape':9} {'rules':>5} {'load s':>7} {'durable ms':>11} {'reference ms':>13} "

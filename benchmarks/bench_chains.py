@@ -8,6 +8,7 @@ evaluator: durable_rules' capacity limits readings of this size.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -30,6 +31,7 @@ SHAPES = [("override chain", 1000, override_chain), ("override chain", 2000, ove
 
 def main() -> None:
     """Load and evaluate each generated reading and print parse, compile and evaluate times."""
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cases_file = Path(tmp) / "cases.yaml"
         cases_file.write_text(CASES, encoding="utf-8")

@@ -9,7 +9,7 @@ Run: ``python benchmarks/bench_disputes.py [N]``.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from collections.abc import Callable
 from functools import partial
@@ -84,7 +84,10 @@ def figures(engine: EngineChoice, n: int) -> None:
 
 def main() -> None:
     """Print the figures on each engine available."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=200,
+                        help="evaluations timed per figure (default 200)")
+    n = parser.parse_args().n
     for engine in ("durable", "reference"):
         if engine_to_use(engine) != engine:
             print(f"{engine}: unavailable on this interpreter")

@@ -6,7 +6,7 @@ Memory is read from /proc/self/status (Linux); elsewhere it is reported as unava
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 
@@ -30,7 +30,10 @@ def rss_mib() -> float | None:
 
 def main() -> None:
     """Evaluate the example cases N times round-robin on each engine and print the figures."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=20_000,
+                        help="evaluations per engine (default 20,000)")
+    n = parser.parse_args().n
     readings = load_readings()
     cases = [c.record for c in load_cases([ROOT / "cases"]).cases]
     for engine in ("durable", "reference"):

@@ -12,6 +12,7 @@ baseline is ``/healthz`` measured the same way in the same run: the cost of HTTP
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import statistics
@@ -77,8 +78,13 @@ def _run(base: str, path: str, count: int, clients: int) -> None:
 
 def main() -> None:
     """Start the server, measure, stop it."""
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("requests", nargs="?", type=int, default=200,
+                        help="requests per endpoint (default 200)")
+    parser.add_argument("clients", nargs="?", type=int, default=4,
+                        help="concurrent clients (default 4)")
+    args = parser.parse_args()
+    count, clients = args.requests, args.clients
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(

@@ -206,3 +206,15 @@ def test_needs_durable_skips_only_where_durable_rules_is_legitimately_absent(
     else:  # 3.13+: absent either way, so skipped with the reason, and nothing else is
         assert done.returncode == 0 and "1 passed, 1 skipped" in done.stdout, done.stdout
         assert f"durable_rules is not installed on Python {version}" in done.stdout
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "benchmarks").glob("*.py")))
+def test_every_benchmark_answers_help_without_running(script: str) -> None:
+    # A benchmark runs for minutes: asking it how to run it must not start it, nor crash.
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--help"], cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: "), done.stdout
+    assert "Traceback" not in done.stderr
