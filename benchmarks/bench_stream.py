@@ -221,9 +221,15 @@ def machine_ceiling() -> dict[str, float]:
 def main() -> None:
     """Generate the caseloads, run the CLI on each, and print the figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--jobs-size", type=int, default=10_000)
-    parser.add_argument("--list-size", type=int, default=10_000)
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="caseloads (comma-separated) timed with --jobs 1: peak RSS, first "
+                             "line, cases/s (default 1000,10000)")
+    parser.add_argument("--jobs-size", type=int, default=10_000,
+                        help="the caseload of the --jobs 1 / --jobs 2 / by hand rounds; 0: "
+                             "none (default 10000)")
+    parser.add_argument("--list-size", type=int, default=10_000,
+                        help="the caseload also read as one YAML list file; 0: none "
+                             "(default 10000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="rounds of --jobs 1, --jobs 2 and by hand, turn by turn, each tree "
                              "in each round (default 3)")
