@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 # multiprocessing and concurrent.futures are imported when a pool is started: a run in one
 # process (one job, or an input of one chunk) does not wait for their imports.
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -85,7 +87,7 @@ def frozen() -> Iterator[None]:
     writes to every page that holds them, and each page written after a fork is copied, in the
     parent and in each worker: on 10,000 cases with ``--jobs 2`` the workers took about 5%
     more CPU, and the main process twice as many page faults, without it. (Each worker also
-    freezes what it inherited as it starts: :func:`freeze_inherited`.) Nothing is done where
+    freezes what it inherited as it starts: :func:`as_worker`.) Nothing is done where
     workers are not forked, or where objects are frozen already: by the host, which unfreezes
     them when it sees fit, or by Python itself (3.12 starts with some frozen, which
     ``gc.unfreeze`` must not let go)."""
@@ -145,8 +147,8 @@ def ordered_map(
         pending.append((batch, pool.submit(work, [send(i) for i in batch])))
 
     with frozen():
-        pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=initializer,
-                                   initargs=initargs)
+        pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=_start_worker,
+                                   initargs=(initializer, initargs))
         try:
             # The first chunk is done here before the workers are asked for (starting one
             # blocks until its interpreter is up): the first result is not kept waiting.
@@ -166,6 +168,9 @@ def ordered_map(
                 yield from _ready(batch, head)
                 if (more := next(chunks, None)) is not None:
                     submit(more)
+        except BaseException:
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -174,16 +179,41 @@ def ordered_map(
 _setup: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def freeze_inherited() -> None:
-    """In a worker, as it starts: what it inherited from the main process kept out of its
-    collector's walks for good (see :func:`frozen`; a worker never lets it go, and freezing
-    writes to no page of it)."""
+def as_worker() -> None:
+    """What every worker process does as it starts (here and in :mod:`.relay`).
+
+    - Ctrl-C reaches every process of the terminal's group. A worker leaves it to the main
+      process, which stops the run and its workers (:func:`_stop_workers`, or the relay's
+      closed pipes); a worker would print a traceback of its own.
+    - What it inherited from the main process is kept out of its collector's walks for good
+      (see :func:`frozen`; a worker never lets it go, and freezing writes to no page of it).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    as_worker()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # The run is over before its end (Ctrl-C, an error, a reader gone): the workers ignore
+    # Ctrl-C and would finish the chunks they hold first, which for `check` can take seconds.
+    # (ProcessPoolExecutor.terminate_workers() is new in Python 3.14; before, its processes.)
+    stop = getattr(pool, "terminate_workers", None)
+    if stop is not None:
+        stop()
+        return
+    processes: dict[int, BaseProcess] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with suppress(OSError):
+            process.terminate()
 
 
 def _install(work: Callable[[Any, Any], Any], settings: Any) -> None:
     global _setup
-    freeze_inherited()
     _setup = (work, settings)
 
 
@@ -239,12 +269,16 @@ def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *
     from concurrent.futures import ProcessPoolExecutor, as_completed
     with frozen():
         pool = ProcessPoolExecutor(min(jobs, len(jobs_list)), mp_context=start_method(),
-                                   initializer=_install, initargs=(work, settings))
+                                   initializer=_start_worker,
+                                   initargs=(_install, (work, settings)))
         try:
             futures = {pool.submit(_run_chunk, [job]): n for n, job in enumerate(jobs_list)}
             for done in as_completed(futures):
                 for _, result in _ready([futures[done]], done):
                     yield futures[done], result
+        except BaseException:
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

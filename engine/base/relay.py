@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from engine.base._frames import Frames, Outbox, framed, pipe, write_all
 from engine.base.errors import OutputError
-from engine.base.pool import CHUNK, chunked, crashed, forks, freeze_inherited, frozen, map_with
+from engine.base.pool import CHUNK, as_worker, chunked, crashed, forks, frozen, map_with
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -320,10 +319,7 @@ def _serve(slot: int, inbox_fd: int, outbox_fd: int, work: Callable[[Any, Any], 
     those it is told to, between two cases. It stops when the main process closes its pipe."""
     for fd in inherited:  # the main process's ends: their ends of file must not wait on us
         os.close(fd)
-    # Ctrl-C reaches every process of the terminal's group: the main process stops the run
-    # (closing the pipes stops this one); here it would print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    freeze_inherited()
+    as_worker()  # Ctrl-C left to the main process, which closes the pipes
     os.set_blocking(inbox_fd, False)
     _here.slot = slot
     inbox = Frames(inbox_fd)

@@ -27,8 +27,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted.
+INTERRUPTED = 130
+
+
 def guard(fn: Callable[P, R]) -> Callable[P, R]:
-    """Map engine errors to exit 2 and anything unexpected to exit 3, without a traceback."""
+    """Map engine errors to exit 2, anything unexpected to exit 3 and Ctrl-C to exit 130,
+    without a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -48,7 +53,10 @@ def guard(fn: Callable[P, R]) -> Callable[P, R]:
         except WorkerCrash as exc:  # not the input's fault: a bug or the system
             click.echo(f"internal error: {exc}", err=True)
             sys.exit(3)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C: not "1" (mismatches), which click would say
+            click.echo("interrupted: the run was stopped; its output is incomplete.", err=True)
+            sys.exit(INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n"

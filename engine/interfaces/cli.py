@@ -1,7 +1,8 @@
 """The ``legal-status`` command line: a thin layer over the library.
 
 Exit codes: 0 all good; 1 expectation mismatches (``test``); 2 invalid input or usage;
-3 an internal error (a bug: please report it). No Python traceback reaches the user.
+3 an internal error (a bug: please report it); 130 interrupted (Ctrl-C). No Python traceback
+reaches the user.
 
 Each command's module is imported when that command is looked up (run, completed or listed in
 ``--help``), so ``legal-status evaluate`` does not wait for the imports of ``compare``'s search,

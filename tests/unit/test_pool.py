@@ -1,5 +1,5 @@
 """``engine.base.pool``'s own parts: what the collector is kept from while forked workers run
-(:func:`frozen`, :func:`freeze_inherited`). The pool's results and order are tested through the
+(:func:`frozen`, :func:`as_worker`). The pool's results and order are tested through the
 batch functions (``test_stream``, ``test_stream_json``, ``test_check_shared``).
 
 Python 3.12 starts with some objects frozen already; :func:`frozen` leaves those alone, so what
@@ -68,5 +68,5 @@ def test_a_worker_freezes_what_it_inherited() -> None:
 
 def _freeze_in_worker() -> tuple[int, int]:
     before = gc.get_freeze_count()
-    pool.freeze_inherited()
+    pool.as_worker()
     return before, gc.get_freeze_count()

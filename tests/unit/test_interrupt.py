@@ -1,0 +1,151 @@
+"""Ctrl-C during a run on several processes: exit 130 with one line, no traceback from any
+process, and the workers stopped at once rather than after the work they hold.
+
+Ctrl-C reaches every process of the terminal's group. Workers ignore it
+(:func:`engine.base.pool.as_worker`); the main process stops the run and its workers
+(``_stop_workers`` in the pool; the relay closes their pipes); the CLI's guard turns the
+interrupt into exit 130.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from engine.base.pool import CHUNK, ordered_map, spread
+from engine.interfaces._shared import INTERRUPTED, guard
+from tests.conftest import ROOT
+from tests.unit.test_stream import _jsonl
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="process groups and /proc (Linux)")
+
+TIMEOUT = 120  # seconds: a run that hangs fails instead
+
+
+def test_the_guard_turns_ctrl_c_into_exit_130_and_one_line() -> None:
+    @click.command()
+    @guard
+    def stopped() -> None:
+        raise KeyboardInterrupt
+
+    result = CliRunner().invoke(stopped, [])
+    assert result.exit_code == INTERRUPTED == 130
+    assert result.output == "interrupted: the run was stopped; its output is incomplete.\n"
+
+
+class _Interrupt(Exception):
+    """What the alarm raises in the main process, as Ctrl-C raises KeyboardInterrupt."""
+
+
+def _held_until_finished(jobs: Sequence[tuple[int, str, str]]) -> list[int]:
+    # In a worker: says it has started, holds its work for long, then says it finished.
+    parent, started, finished = jobs[0]
+    if os.getpid() != parent:
+        Path(started).touch()
+        time.sleep(30)
+        Path(finished).touch()
+    return [0 for _ in jobs]
+
+
+def _held_job(settings: None, job: tuple[int, str, str]) -> int:
+    return _held_until_finished([job])[0]
+
+
+def _interrupt_once_started(started: Path) -> Iterator[None]:
+    """Raise :class:`_Interrupt` in this process once a worker has touched ``started``."""
+
+    def ring(signum: int, frame: FrameType | None) -> None:
+        if started.exists():
+            raise _Interrupt
+        signal.setitimer(signal.ITIMER_REAL, 0.05)  # not yet: look again soon
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("kind", ["ordered_map", "spread"])
+def test_a_run_stopped_early_stops_its_workers_at_once(tmp_path: Path, kind: str) -> None:
+    # Without stopping them, leaving the run waits for the workers' 30 s of work, after which
+    # `finished` exists.
+    import multiprocessing
+
+    started, finished = tmp_path / "started", tmp_path / "finished"
+    job = (os.getpid(), str(started), str(finished))
+    run: Iterator[object]
+    if kind == "ordered_map":
+        run = ordered_map(_held_until_finished, [job] * (CHUNK * 4), lambda x: x, jobs=2)
+    else:
+        run = spread(_held_job, None, [job] * 3, jobs=2)
+    alarm = _interrupt_once_started(started)
+    next(alarm)
+    with pytest.raises(_Interrupt):
+        for _ in run:
+            pass
+    alarm.close()
+    assert started.exists() and not finished.exists()
+    assert multiprocessing.active_children() == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["evaluate", "{cases}", "--format", "jsonl", "--jobs", "2"], id="relay"),
+    pytest.param(["evaluate", "{cases}", "--format", "json", "--jobs", "2"], id="relay-json"),
+    pytest.param(["evaluate", "{cases}", "--jobs", "2"], id="pool"),
+    pytest.param(["check", "--jobs", "2"], id="check"),
+])
+def test_ctrl_c_stops_the_run_and_its_workers_without_a_traceback(tmp_path: Path,
+                                                                  args: list[str]) -> None:
+    cases = _jsonl(tmp_path / "many.jsonl", 6000)
+    command = [sys.executable, "-m", "engine.interfaces.cli",
+               *(a.replace("{cases}", str(cases)) for a in args)]
+    with (tmp_path / "out").open("wb") as out:
+        run = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.PIPE,
+                               start_new_session=True)
+        deadline = time.monotonic() + TIMEOUT
+        while len(workers := _children(run.pid)) < 2:  # both workers at work
+            assert run.poll() is None, run.communicate()
+            assert time.monotonic() < deadline, "no workers"
+            time.sleep(0.02)
+        time.sleep(0.3)
+        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+        _, err = run.communicate(timeout=TIMEOUT)
+    assert run.returncode == 130, err
+    assert err.decode().endswith(
+        "interrupted: the run was stopped; its output is incomplete.\n"), err
+    assert b"Traceback" not in err, err
+    assert not [pid for pid in workers if _alive(pid)]
