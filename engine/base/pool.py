@@ -21,16 +21,16 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 # multiprocessing and concurrent.futures are imported when a pool is started: a run in one
 # process (one job, or an input of one chunk) does not wait for their imports.
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
     from multiprocessing.context import BaseContext
-    from multiprocessing.process import BaseProcess
+    from types import FrameType
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -144,7 +144,7 @@ def ordered_map(
     window = 2 * jobs  # chunks in the workers' hands: enough that none waits for the next
 
     def submit(batch: list[T]) -> None:
-        pending.append((batch, pool.submit(work, [send(i) for i in batch])))
+        pending.append((batch, pool.submit(_interruptible, work, [send(i) for i in batch])))
 
     with frozen():
         pool = ProcessPoolExecutor(jobs, mp_context=start_method(), initializer=_start_worker,
@@ -168,9 +168,6 @@ def ordered_map(
                 yield from _ready(batch, head)
                 if (more := next(chunks, None)) is not None:
                     submit(more)
-        except BaseException:
-            _stop_workers(pool)
-            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -183,8 +180,9 @@ def as_worker() -> None:
     """What every worker process does as it starts (here and in :mod:`.relay`).
 
     - Ctrl-C reaches every process of the terminal's group. A worker leaves it to the main
-      process, which stops the run and its workers (:func:`_stop_workers`, or the relay's
-      closed pipes); a worker would print a traceback of its own.
+      process, which stops the run (a worker would print a traceback of its own). A pool's
+      workers then stop the work in hand (:func:`_start_worker`); the relay's stop when their
+      pipes close.
     - What it inherited from the main process is kept out of its collector's walks for good
       (see :func:`frozen`; a worker never lets it go, and freezing writes to no page of it).
     """
@@ -192,24 +190,39 @@ def as_worker() -> None:
     gc.freeze()
 
 
+# This pool worker's state after Ctrl-C (see _start_worker).
+_working = False
+_interrupted = False
+
+
 def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C stops the work in hand, and every later piece of work at once: the main process
+    # stops the run, and waits for what its workers hold (`check`'s jobs take seconds each).
+    # Only the work is interrupted, never the sending of a result, which would leave half a
+    # message in the pool's pipe and the pool waiting for the rest; and no worker is killed,
+    # for the same reason.
     as_worker()
+    signal.signal(signal.SIGINT, _on_interrupt)
     if initializer is not None:
         initializer(*initargs)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    # The run is over before its end (Ctrl-C, an error, a reader gone): the workers ignore
-    # Ctrl-C and would finish the chunks they hold first, which for `check` can take seconds.
-    # (ProcessPoolExecutor.terminate_workers() is new in Python 3.14; before, its processes.)
-    stop = getattr(pool, "terminate_workers", None)
-    if stop is not None:
-        stop()
-        return
-    processes: dict[int, BaseProcess] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        with suppress(OSError):
-            process.terminate()
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    global _interrupted
+    _interrupted = True
+    if _working:
+        raise KeyboardInterrupt
+
+
+def _interruptible(work: Callable[[Sequence[S]], list[R]], chunk: Sequence[S]) -> list[R]:
+    global _working
+    _working = True
+    try:
+        if _interrupted:  # after the flag: Ctrl-C now raises, and before it was seen here
+            raise KeyboardInterrupt
+        return work(chunk)
+    finally:
+        _working = False
 
 
 def _install(work: Callable[[Any, Any], Any], settings: Any) -> None:
@@ -272,13 +285,11 @@ def spread(work: Callable[[Any, S], R], settings: Any, jobs_list: Sequence[S], *
                                    initializer=_start_worker,
                                    initargs=(_install, (work, settings)))
         try:
-            futures = {pool.submit(_run_chunk, [job]): n for n, job in enumerate(jobs_list)}
+            futures = {pool.submit(_interruptible, _run_chunk, [job]): n
+                       for n, job in enumerate(jobs_list)}
             for done in as_completed(futures):
                 for _, result in _ready([futures[done]], done):
                     yield futures[done], result
-        except BaseException:
-            _stop_workers(pool)
-            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

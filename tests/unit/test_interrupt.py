@@ -1,14 +1,15 @@
 """Ctrl-C during a run on several processes: exit 130 with one line, no traceback from any
 process, and the workers stopped at once rather than after the work they hold.
 
-Ctrl-C reaches every process of the terminal's group. Workers ignore it
-(:func:`engine.base.pool.as_worker`); the main process stops the run and its workers
-(``_stop_workers`` in the pool; the relay closes their pipes); the CLI's guard turns the
-interrupt into exit 130.
+Ctrl-C reaches every process of the terminal's group. A pool's workers stop the work in hand
+and refuse any more (:func:`engine.base.pool._start_worker`), a relay's ignore it and stop when
+their pipes close; the main process stops the run; the CLI's guard turns the interrupt into
+exit 130.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -63,10 +64,15 @@ def _held_job(settings: None, job: tuple[int, str, str]) -> int:
 
 
 def _interrupt_once_started(started: Path) -> Iterator[None]:
-    """Raise :class:`_Interrupt` in this process once a worker has touched ``started``."""
+    """Once a worker has touched ``started``: Ctrl-C as a terminal sends it, to the workers
+    (SIGINT) and to this process (:class:`_Interrupt`, as pytest must not see SIGINT)."""
+    import multiprocessing
 
     def ring(signum: int, frame: FrameType | None) -> None:
         if started.exists():
+            for worker in multiprocessing.active_children():
+                if worker.pid is not None:
+                    os.kill(worker.pid, signal.SIGINT)
             raise _Interrupt
         signal.setitimer(signal.ITIMER_REAL, 0.05)  # not yet: look again soon
 
@@ -81,8 +87,8 @@ def _interrupt_once_started(started: Path) -> Iterator[None]:
 
 @pytest.mark.parametrize("kind", ["ordered_map", "spread"])
 def test_a_run_stopped_early_stops_its_workers_at_once(tmp_path: Path, kind: str) -> None:
-    # Without stopping them, leaving the run waits for the workers' 30 s of work, after which
-    # `finished` exists.
+    # Had the workers ignored Ctrl-C, leaving the run would wait for their 30 s of work, after
+    # which `finished` exists.
     import multiprocessing
 
     started, finished = tmp_path / "started", tmp_path / "finished"
@@ -133,19 +139,24 @@ def test_ctrl_c_stops_the_run_and_its_workers_without_a_traceback(tmp_path: Path
     cases = _jsonl(tmp_path / "many.jsonl", 6000)
     command = [sys.executable, "-m", "engine.interfaces.cli",
                *(a.replace("{cases}", str(cases)) for a in args)]
-    with (tmp_path / "out").open("wb") as out:
-        run = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.PIPE,
-                               start_new_session=True)
-        deadline = time.monotonic() + TIMEOUT
-        while len(workers := _children(run.pid)) < 2:  # both workers at work
-            assert run.poll() is None, run.communicate()
-            assert time.monotonic() < deadline, "no workers"
-            time.sleep(0.02)
-        time.sleep(0.3)
-        os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
-        _, err = run.communicate(timeout=TIMEOUT)
+    with (tmp_path / "out").open("wb") as out, subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.PIPE,
+            start_new_session=True) as run:
+        try:
+            deadline = time.monotonic() + TIMEOUT
+            while len(workers := _children(run.pid)) < 2:  # both workers at work
+                assert run.poll() is None, run.communicate()
+                assert time.monotonic() < deadline, "no workers"
+                time.sleep(0.02)
+            time.sleep(0.3)
+            os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+            _, err = run.communicate(timeout=TIMEOUT)
+            left = [pid for pid in workers if _alive(pid)]
+        finally:  # a run that hung, or its workers, must not outlive the test
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
     assert run.returncode == 130, err
     assert err.decode().endswith(
         "interrupted: the run was stopped; its output is incomplete.\n"), err
     assert b"Traceback" not in err, err
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not left, "workers left running"
