@@ -176,17 +176,18 @@ def ordered_map(
 _setup: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def as_worker() -> None:
+def as_worker(on_interrupt: Callable[[int, FrameType | None], Any] | int = signal.SIG_IGN,
+              ) -> None:
     """What every worker process does as it starts (here and in :mod:`.relay`).
 
     - Ctrl-C reaches every process of the terminal's group. A worker leaves it to the main
-      process, which stops the run (a worker would print a traceback of its own). A pool's
-      workers then stop the work in hand (:func:`_start_worker`); the relay's stop when their
-      pipes close.
+      process, which stops the run (a worker would print a traceback of its own):
+      ``on_interrupt`` is what it does instead. The relay's workers ignore it and stop when
+      their pipes close; a pool's stop the work in hand (:func:`_start_worker`).
     - What it inherited from the main process is kept out of its collector's walks for good
       (see :func:`frozen`; a worker never lets it go, and freezing writes to no page of it).
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, on_interrupt)
     gc.freeze()
 
 
@@ -201,8 +202,7 @@ def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, 
     # Only the work is interrupted, never the sending of a result, which would leave half a
     # message in the pool's pipe and the pool waiting for the rest; and no worker is killed,
     # for the same reason.
-    as_worker()
-    signal.signal(signal.SIGINT, _on_interrupt)
+    as_worker(_on_interrupt)
     if initializer is not None:
         initializer(*initargs)
 

@@ -108,24 +108,23 @@ def test_a_run_stopped_early_stops_its_workers_at_once(tmp_path: Path, kind: str
     assert multiprocessing.active_children() == []
 
 
+def _stat(path: Path) -> tuple[str, int] | None:
+    """A process's state and parent from its ``/proc/PID/stat``; None if it is gone."""
+    try:
+        fields = path.read_text().rsplit(")", 1)[1].split()  # after the command's name
+    except (OSError, IndexError):
+        return None
+    return fields[0], int(fields[1])
+
+
 def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    return [int(path.parent.name) for path in Path("/proc").glob("[0-9]*/stat")
+            if (stat := _stat(path)) is not None and stat[1] == pid and stat[0] != "Z"]
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    stat = _stat(Path(f"/proc/{pid}/stat"))
+    return stat is not None and stat[0] != "Z"
 
 
 @pytest.mark.parametrize("args", [
